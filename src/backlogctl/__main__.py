@@ -1,0 +1,3 @@
+from backlogctl.cli import main
+
+main()

@@ -1,0 +1,185 @@
+"""Creating backlogs and items, and editing item fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from backlogctl import store
+from backlogctl.backlog import validate
+from backlogctl.config import CONFIG_NAME, BacklogDir
+from backlogctl.errors import InputError
+from backlogctl.model import get_path
+
+SCHEMA_FILE = "item.schema.json"
+
+CONFIG_TEMPLATE = """\
+# backlogctl configuration. Every key is optional; the values below are the
+# defaults. See `backlogctl --help` and the README for what each one does.
+name: {name}
+id_prefix: {prefix}
+items_dir: items
+review:
+  cadence_days: 14
+scoring:
+  default: weighted
+"""
+
+
+def packaged_template() -> str:
+    """The item template shipped with backlogctl."""
+    shipped = resources.files("backlogctl") / "templates" / "item.yaml"
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    # Running from a source checkout: the template sits at the repository root.
+    source = Path(__file__).resolve().parents[2] / "templates" / "item.yaml"
+    return source.read_text(encoding="utf-8")
+
+
+def template_text(backlog_dir: BacklogDir) -> str:
+    """The backlog's own templates/item.yaml, or the packaged one."""
+    own = backlog_dir.root / "templates" / "item.yaml"
+    if own.is_file():
+        return store.read_document(own).text
+    return packaged_template()
+
+
+def slugify(title: str, limit: int = 40) -> str:
+    """A file-name slug: ``Churn prediction (B2B)`` -> ``churn-prediction-b2b``."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "item"
+
+
+def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
+    """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite."""
+    from backlogctl.model import Item
+
+    import json
+
+    config_path = folder / CONFIG_NAME
+    if config_path.exists():
+        raise InputError(f"{CONFIG_NAME} already exists; this is a backlog already", path=config_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    store.create(config_path, CONFIG_TEMPLATE.format(name=name, prefix=prefix))
+    (folder / "items").mkdir(exist_ok=True)
+    schema_path = folder / SCHEMA_FILE
+    if not schema_path.exists():
+        store.create(schema_path, json.dumps(Item.model_json_schema(), indent=2) + "\n")
+    return [config_path, folder / "items", schema_path]
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    id: str
+    path: Path
+
+
+def _schema_line(backlog_dir: BacklogDir, path: Path) -> str:
+    import os
+
+    relative = os.path.relpath(backlog_dir.root / SCHEMA_FILE, path.parent)
+    return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
+
+
+def next_number(used: set[str], prefix: str) -> int:
+    numbers = [int(i.split("-", 1)[1]) for i in used if re.fullmatch(rf"{prefix}-\d+", i)]
+    return max(numbers, default=0) + 1
+
+
+def new_item(
+    backlog_dir: BacklogDir,
+    title: str,
+    fields: dict[str, Any],
+    *,
+    taken: set[str] = frozenset(),  # type: ignore[assignment]
+    today: dt.date | None = None,
+) -> Created:
+    """Create an item file from the template with the next free id.
+
+    ``taken`` holds ids known elsewhere (other branches). Id choice and file
+    creation happen under a lock on the items folder, so two concurrent runs
+    never pick the same id.
+    """
+    prefix = backlog_dir.config.id_prefix
+    folder = backlog_dir.items_path
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {"title": title, "created": today or dt.date.today(), **fields}
+    text = template_text(backlog_dir)
+    for dotted, value in values.items():
+        text = store.set_value(text, dotted, value)
+    with store.folder_lock(folder):
+        used = set(taken) | store.scan_ids(folder)
+        item_id = f"{prefix}-{next_number(used, prefix)}"
+        path = folder / f"{item_id}-{slugify(title)}.yaml"
+        body = store.set_value(text, "id", item_id)
+        _check(body, path)
+        store.create(path, _schema_line(backlog_dir, path) + body)
+    return Created(item_id, path)
+
+
+def _check(text: str, path: Path) -> None:
+    data = store.parse(text, path)
+    _, errors = validate(data)
+    if errors:
+        first = errors[0]
+        raise InputError(f"{first.field}: {first.message}; nothing was written", path=path)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    path: Path
+    changes: list[tuple[str, Any, Any]]  # field, old, new
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) -> Edit:
+    """Set dotted fields of one item file, keeping everything else byte for byte.
+
+    Refuses (unless ``force``) when the result would not pass the schema; a
+    file changed by someone else meanwhile is a conflict, not an overwrite.
+    """
+    document = store.read_document(path)
+    data = document.data()
+    text = document.text
+    changes = []
+    for dotted, value in assignments.items():
+        if dotted == "id":
+            raise InputError("the id is fixed at creation and cannot be set", path=path)
+        old = get_path(data, dotted)
+        if old == value and type(old) is type(value):
+            continue
+        text = store.set_value(text, dotted, value)
+        changes.append((dotted, old, value))
+    if not changes:
+        return Edit(path, [])
+    if not force:
+        _, errors = validate(store.parse(text, path))
+        if errors:
+            first = errors[0]
+            raise InputError(
+                f"{first.field}: {first.message}; nothing was written (use --force to write it anyway)",
+                path=path,
+            )
+    store.replace(path, text, expected=document.raw, bom=document.bom)
+    return Edit(path, changes)
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, Any]:
+    """``["scores.effort=5", "tags=[a, b]"]`` -> ``{"scores.effort": 5, "tags": ["a", "b"]}``."""
+    result: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        name = name.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", name):
+            raise InputError(f"expected FIELD=VALUE (e.g. scores.effort=5), got {pair!r}")
+        result[name] = store.parse_value(raw) if raw.strip() else None
+    return result

@@ -1,0 +1,127 @@
+"""The backlog as loaded: every item file with its item or what is wrong with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from backlogctl import config as config_module
+from backlogctl import store
+from backlogctl.config import BacklogDir
+from backlogctl.errors import InputError, NotFoundError
+from backlogctl.model import Item, natural_key
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """A schema violation in one field of one item."""
+
+    field: str
+    message: str
+    value: Any = None
+
+
+@dataclass(slots=True)
+class Entry:
+    """One item file: its data, its validated item, and what is wrong with it."""
+
+    path: Path
+    data: dict[str, Any] | None
+    item: Item | None = None
+    error: InputError | None = None
+    invalid: list[FieldError] = field(default_factory=list)
+
+    @property
+    def id(self) -> str | None:
+        if self.item is not None:
+            return self.item.id
+        value = self.data.get("id") if self.data else None
+        return value if isinstance(value, str) else None
+
+
+@dataclass(slots=True)
+class Backlog:
+    """A backlog folder with its configuration and every item file in it."""
+
+    dir: BacklogDir
+    entries: list[Entry]
+
+    @property
+    def root(self) -> Path:
+        return self.dir.root
+
+    @property
+    def config(self) -> config_module.Config:
+        return self.dir.config
+
+    @property
+    def items(self) -> list[Item]:
+        """Every item that passed the schema, in natural id order."""
+        return [e.item for e in self.entries if e.item is not None]
+
+    def relative(self, path: Path) -> str:
+        """A path as shown to users: relative to the backlog root."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def find(self, item_id: str) -> Entry:
+        """The entry whose id is ``item_id`` (case-insensitive), or NotFoundError."""
+        wanted = item_id.upper()
+        for entry in self.entries:
+            if entry.id is not None and entry.id.upper() == wanted:
+                return entry
+        raise NotFoundError(f"no item with id {item_id!r}; 'backlogctl list' shows the ids")
+
+
+def validate(data: dict[str, Any]) -> tuple[Item | None, list[FieldError]]:
+    """Validate one item's data against the model."""
+    try:
+        return Item.model_validate(data), []
+    except ValidationError as exc:
+        errors = [
+            FieldError(
+                ".".join(str(p) for p in err["loc"]) or "(item)",
+                err["msg"].removeprefix("Value error, "),
+                err.get("input"),
+            )
+            for err in exc.errors(include_url=False)
+        ]
+        return None, errors
+
+
+def item_paths(backlog_dir: BacklogDir) -> tuple[list[Path], list[store.Loaded]]:
+    """Every item file in the backlog, and records for files that cannot be used."""
+    paths: list[Path] = []
+    refused: list[store.Loaded] = []
+    if backlog_dir.items_path.is_dir():
+        for found in store.discover(backlog_dir.items_path, backlog_dir.root):
+            if isinstance(found, Path):
+                paths.append(found)
+            else:
+                refused.append(found)
+    return paths, refused
+
+
+def entries_from(loaded: list[store.Loaded]) -> list[Entry]:
+    entries = []
+    for record in loaded:
+        entry = Entry(record.path, record.data, error=record.error)
+        if record.data is not None:
+            entry.item, entry.invalid = validate(record.data)
+        entries.append(entry)
+    entries.sort(key=lambda e: (natural_key(e.id) if e.id else ("~", 0, ""), str(e.path)))
+    return entries
+
+
+def load(start: Path, paths: list[Path] | None = None) -> Backlog:
+    """Load the backlog containing ``start``; ``paths`` limits it to some files."""
+    backlog_dir = config_module.load(start)
+    refused: list[store.Loaded] = []
+    if paths is None:
+        paths, refused = item_paths(backlog_dir)
+    return Backlog(backlog_dir, entries_from(store.load_items(paths) + refused))

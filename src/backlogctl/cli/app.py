@@ -1,0 +1,98 @@
+"""The typer app, global options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from backlogctl import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="backlogctl",
+    help="An AI lab's model backlog as YAML files in git: rank it, lint it, audit it, report it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backlogctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Option("-C", help="Run as if started in DIR (like git -C).", metavar="DIR"),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = directory
+
+
+def start_dir(ctx: typer.Context) -> Path:
+    """The folder the command works from: -C DIR or the current one."""
+    root = ctx.find_root()
+    directory = root.obj if isinstance(root.obj, Path) else None
+    if directory is None:
+        return Path.cwd()
+    if not directory.is_dir():
+        from backlogctl.errors import NotFoundError
+
+        raise NotFoundError(f"-C {directory}: no such folder")
+    return directory
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one error line to stderr and return the Exit to raise."""
+    sys.stderr.write(f"error: {message}\n")
+    return typer.Exit(code)
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command on ``app`` whose BacklogErrors become exit codes."""
+    return lambda func: _register(app, func, *args, **kwargs)
+
+
+def _register(target: typer.Typer, func: F, *args: Any, **kwargs: Any) -> F:
+    target.command(*args, **kwargs)(handle_errors(func))
+    return func
+
+
+def handle_errors(func: F) -> F:
+    """Turn the core's expected errors into one stderr line and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from backlogctl.errors import BacklogError
+
+        try:
+            return func(*args, **kwargs)
+        except BacklogError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

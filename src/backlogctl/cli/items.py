@@ -1,0 +1,162 @@
+"""Commands that create, list, show and edit items: init, new, list, show, set, schema."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backlogctl.cli.app import command, start_dir
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", help="FIELD=VALUE; dotted paths, VALUE read as YAML. Repeatable.", metavar="FIELD=VALUE"),
+]
+CommitOption = Annotated[bool, typer.Option("--commit", help="Commit the written file (and only it) to git.")]
+
+
+@command("init")
+def init_command(
+    ctx: typer.Context,
+    directory: Annotated[Path | None, typer.Argument(help="Folder for the new backlog (default: here).")] = None,
+    name: Annotated[str, typer.Option(help="The backlog's name, shown in reports.")] = "Model backlog",
+    prefix: Annotated[str, typer.Option(help="Prefix of item ids.")] = "AI",
+) -> None:
+    """Create backlog.yaml, items/ and item.schema.json.
+
+    Example: backlogctl init lab-backlog --name "AI Lab"
+    """
+    from backlogctl import authoring
+
+    folder = directory if directory is not None else start_dir(ctx)
+    for path in authoring.init(folder, name=name, prefix=prefix):
+        typer.echo(f"created {path}")
+
+
+@command("new")
+def new_command(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The item's title.")],
+    kind: Annotated[str | None, typer.Option(help="new, implement, revise or retire.")] = None,
+    owner: Annotated[str | None, typer.Option(help="The person who answers for the item.")] = None,
+    sets: SetOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Create an item from the template; prints its id and path.
+
+    Example: backlogctl new "Churn prediction" --kind new --owner anna --set scores.effort=5
+    """
+    from backlogctl import authoring, config, history
+
+    backlog_dir = config.load(start_dir(ctx))
+    fields = authoring.parse_assignments(sets or [])
+    fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
+    taken = history.branch_item_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    created = authoring.new_item(backlog_dir, title, fields, taken=taken)
+    if commit:
+        history.commit_files(backlog_dir.root, [created.path], f"{created.id}: add {title}")
+    typer.echo(f"{created.id}\t{created.path.relative_to(backlog_dir.root).as_posix()}")
+
+
+@command("list")
+def list_command(
+    ctx: typer.Context,
+    status: Annotated[list[str] | None, typer.Option(help="Only items with this status. Repeatable.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Only items with this tag. Repeatable.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only items of this owner.")] = None,
+    output: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List items, in id order.
+
+    Example: backlogctl list --status ready --format csv
+    """
+    from backlogctl import backlog as backlog_module
+    from backlogctl import query
+    from backlogctl.render import listing
+
+    backlog = backlog_module.load(start_dir(ctx))
+    rows = query.select(backlog.items, statuses=status, tags=tag, owner=owner)
+    listing.render(rows, output.value)
+
+
+@command("show")
+def show_command(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. AI-7.")],
+    output: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.text,
+) -> None:
+    """Show one item with its score breakdown under the default model.
+
+    Example: backlogctl show AI-7 --format json
+    """
+    from backlogctl import backlog as backlog_module
+    from backlogctl import query
+    from backlogctl.render import detail
+
+    backlog = backlog_module.load(start_dir(ctx))
+    entry = query.entry_for(backlog, item_id)
+    detail.render(backlog, entry, output.value)
+
+
+@command("set")
+def set_command(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. AI-7.")],
+    assignments: Annotated[
+        list[str], typer.Argument(metavar="FIELD=VALUE...", help="Dotted field paths; values read as YAML.")
+    ],
+    force: Annotated[bool, typer.Option(help="Write even if the result fails the schema.")] = False,
+    commit: CommitOption = False,
+) -> None:
+    """Edit fields of one item; comments, order and formatting survive.
+
+    Example: backlogctl set AI-7 scores.business_value=8 status=ready --commit
+    """
+    from backlogctl import authoring, history, query
+    from backlogctl import backlog as backlog_module
+
+    backlog = backlog_module.load(start_dir(ctx))
+    entry = query.entry_for(backlog, item_id)
+    changes = authoring.parse_assignments(assignments)
+    edit = authoring.set_fields(entry.path, changes, force=force)
+    label = entry.id or item_id
+    if not edit.changed:
+        typer.echo(f"{label}: nothing to change")
+        return
+    summary = "; ".join(f"{field} {_short(old)} → {_short(new)}" for field, old, new in edit.changes)
+    if commit:
+        history.commit_files(backlog.root, [entry.path], f"{label}: {summary}")
+    typer.echo(f"{label}: {summary}")
+
+
+def _short(value: object) -> str:
+    text = "∅" if value is None else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of an item, for editors.
+
+    Example: backlogctl schema > item.schema.json
+    """
+    import json
+
+    from backlogctl.model import Item
+
+    typer.echo(json.dumps(Item.model_json_schema(), indent=2))

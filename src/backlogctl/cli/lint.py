@@ -1,0 +1,1 @@
+"""Commands: lint (being built)."""

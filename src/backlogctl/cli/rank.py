@@ -1,0 +1,1 @@
+"""Commands: rank (being built)."""

@@ -1,0 +1,226 @@
+"""`backlog.yaml`: the backlog's configuration, found by walking up like git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from backlogctl.errors import ConfigError, NotFoundError
+
+CONFIG_NAME = "backlog.yaml"
+
+IDENTITY = ["id", "title", "kind", "owner", "decision", "description"]
+READY = [*IDENTITY, "expected_benefit.metric", "expected_benefit.target", "resources.effort_weeks", "scores.*"]
+
+_STRICT = ConfigDict(extra="forbid")
+
+
+class Statuses(BaseModel):
+    """The lifecycle: allowed statuses and what each group means."""
+
+    model_config = _STRICT
+
+    names: list[str] = Field(
+        ["proposed", "ready", "in_progress", "deployed", "parked", "rejected", "retired"],
+        description="Every allowed status, in lifecycle order.",
+    )
+    rankable: list[str] = Field(["proposed", "ready"], description="Statuses that rank ranks by default.")
+    started: list[str] = Field(["in_progress", "deployed"], description="Statuses in which work has begun.")
+    closed: list[str] = Field(
+        ["deployed", "rejected", "retired"], description="Statuses of finished items; the rest are open."
+    )
+
+    @model_validator(mode="after")
+    def _groups_use_known_names(self) -> Statuses:
+        for group in ("rankable", "started", "closed"):
+            for name in getattr(self, group):
+                if name not in self.names:
+                    raise ValueError(f"{group}: {name!r} is not one of statuses.names")
+        return self
+
+
+class Review(BaseModel):
+    """How often items are reviewed."""
+
+    model_config = _STRICT
+
+    cadence_days: int = Field(14, ge=1, description="Days after which an open item is due for review.")
+    tag_prefix: str = Field("review/", description="Prefix of the git tags that mark a closed review.")
+
+
+class Criterion(BaseModel):
+    """One term of a weighted scoring model."""
+
+    model_config = _STRICT
+
+    weight: float = Field(gt=0, description="Relative weight of this criterion.")
+    scale: tuple[float, float] | None = Field(
+        None, description="[low, high] bounds used to scale the input to 0-1; defaults to the field's own scale."
+    )
+    direction: Literal["benefit", "cost"] = Field("benefit", description="cost criteria count 1 - n.")
+
+    @field_validator("scale")
+    @classmethod
+    def _ordered(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None and value[0] >= value[1]:
+            raise ValueError("scale must be [low, high] with low < high")
+        return value
+
+
+class ScoringModel(BaseModel):
+    """A scoring model: weighted criteria, a built-in formula or a custom formula."""
+
+    model_config = _STRICT
+
+    type: Literal["weighted", "wsjf", "rice", "ice", "formula"] = Field(
+        "weighted", description="weighted, wsjf, rice, ice or formula."
+    )
+    description: str | None = Field(None, description="What the model is for, shown in the report.")
+    criteria: dict[str, Criterion] | None = Field(None, description="For type weighted: the criteria.")
+    formula: str | None = Field(None, description="For type formula: an expression over the score fields.")
+    confidence_discount: bool = Field(False, description="Multiply the score by the item's confidence.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> ScoringModel:
+        if self.type == "formula" and not self.formula:
+            raise ValueError("a formula model needs 'formula'")
+        if self.formula and self.type != "formula":
+            self.type = "formula"
+        return self
+
+
+def builtin_models() -> dict[str, ScoringModel]:
+    """The scoring models every backlog has."""
+    return {
+        "weighted": ScoringModel(
+            type="weighted",
+            description="Weighted sum of business value, feasibility and effort (cost), 0-100.",
+            criteria={
+                "business_value": Criterion(weight=0.5),
+                "feasibility": Criterion(weight=0.25),
+                "effort": Criterion(weight=0.25, direction="cost"),
+            },
+        ),
+        "wsjf": ScoringModel(type="wsjf", description="Cost of delay over job size (SAFe)."),
+        "rice": ScoringModel(type="rice", description="Reach x impact x confidence over effort."),
+        "ice": ScoringModel(type="ice", description="Impact x confidence x feasibility."),
+    }
+
+
+class Scoring(BaseModel):
+    """Which scoring model ranks the backlog, and any models of the lab's own."""
+
+    model_config = _STRICT
+
+    default: str = Field("weighted", description="The model rank uses without --model.")
+    models: dict[str, ScoringModel] = Field(
+        default_factory=dict, description="Models of the lab's own; a built-in name overrides the built-in."
+    )
+
+    def all_models(self) -> dict[str, ScoringModel]:
+        return {**builtin_models(), **self.models}
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> Scoring:
+        if self.default not in self.all_models():
+            known = ", ".join(sorted(self.all_models()))
+            raise ValueError(f"default: no scoring model named {self.default!r} (known: {known})")
+        return self
+
+
+def _default_required() -> dict[str, list[str]]:
+    return {
+        "proposed": list(IDENTITY),
+        "ready": list(READY),
+        "in_progress": list(READY),
+        "deployed": list(READY),
+    }
+
+
+class Config(BaseModel):
+    """The contents of backlog.yaml."""
+
+    model_config = _STRICT
+
+    name: str = Field("Model backlog", description="The backlog's name, shown in reports.")
+    id_prefix: str = Field("AI", pattern=r"^[A-Z][A-Z0-9]*$", description="Prefix of item ids: AI-7.")
+    items_dir: str = Field("items", description="Folder of the item files, relative to backlog.yaml.")
+    statuses: Statuses = Field(default_factory=Statuses)
+    required: dict[str, list[str]] = Field(
+        default_factory=_default_required,
+        description=(
+            "Fields an item must fill, per status (dotted paths; 'scores.*' means every score "
+            "the default scoring model reads). Statuses not listed need the identity fields."
+        ),
+    )
+    review: Review = Field(default_factory=Review)
+    scoring: Scoring = Field(default_factory=Scoring)
+
+    @field_validator("items_dir")
+    @classmethod
+    def _inside(cls, value: str) -> str:
+        path = Path(value)
+        if path.is_absolute() or ".." in path.parts:
+            raise ValueError("must be a folder inside the backlog, without '..'")
+        return value
+
+    def required_for(self, status: str | None) -> list[str]:
+        """Dotted field paths an item of this status must fill."""
+        if status is not None and status in self.required:
+            return self.required[status]
+        return list(IDENTITY)
+
+
+class BacklogDir(BaseModel):
+    """Where a backlog lives and how it is configured."""
+
+    model_config = ConfigDict(frozen=True)
+
+    root: Path
+    config: Config
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def items_path(self) -> Path:
+        return self.root / self.config.items_dir
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds backlog.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise NotFoundError(
+        f"no {CONFIG_NAME} in {start} or any folder above it; run 'backlogctl init' to create a backlog"
+    )
+
+
+def parse_config(data: Any, path: Path) -> Config:
+    """Validate backlog.yaml's contents, naming the key on error."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of settings", path=path)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        message = first["msg"].removeprefix("Value error, ")
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ConfigError(f"{where}: {message}{more}", path=path) from None
+
+
+def load(start: Path) -> BacklogDir:
+    """Find and read the backlog that contains ``start``."""
+    from backlogctl import store
+
+    root = find_root(start)
+    path = root / CONFIG_NAME
+    return BacklogDir(root=root, config=parse_config(store.read_config(path), path))

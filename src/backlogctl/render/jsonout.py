@@ -1,0 +1,40 @@
+"""JSON output: plain values, dates as ISO strings, stable key order."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+def plain(value: Any) -> Any:
+    """Turn dataclasses, pydantic models, enums, dates and paths into JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "model_dump"):
+        return plain(value.model_dump(mode="json", exclude_none=False))
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, float) and value != value:  # NaN has no JSON form
+        return None
+    return value
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(plain(value), indent=2, ensure_ascii=False)
+
+
+def write(value: Any) -> None:
+    sys.stdout.write(dumps(value) + "\n")

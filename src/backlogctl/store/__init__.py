@@ -1,0 +1,92 @@
+"""The only package that reads and writes YAML.
+
+Read paths use the fast safe loader (`read`); edits use the round-trip
+composer to change one value's text and nothing else (`edit`); writes are
+atomic and refuse to overwrite a concurrent change (`write`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from backlogctl.errors import ConfigError, InputError
+from backlogctl.store.edit import key_lines, set_value
+from backlogctl.store.read import (
+    Loaded,
+    decode,
+    discover,
+    load_items,
+    load_mapping,
+    parse,
+    read_bytes,
+    scan_ids,
+)
+from backlogctl.store.write import BOM, create, folder_lock, replace
+
+__all__ = [
+    "BOM",
+    "Document",
+    "Loaded",
+    "create",
+    "discover",
+    "dump",
+    "folder_lock",
+    "key_lines",
+    "load_items",
+    "load_mapping",
+    "parse",
+    "parse_value",
+    "read_config",
+    "read_document",
+    "replace",
+    "scan_ids",
+    "set_value",
+]
+
+
+class Document:
+    """One file read for editing: its exact bytes and its text."""
+
+    def __init__(self, path: Path, raw: bytes) -> None:
+        self.path = path
+        self.raw = raw
+        self.bom = raw.startswith(BOM.encode())
+        self.text = decode(raw, path)
+
+    def data(self) -> Any:
+        return parse(self.text, self.path)
+
+
+def read_document(path: Path) -> Document:
+    return Document(path, read_bytes(path))
+
+
+def read_config(path: Path) -> Any:
+    """backlog.yaml's contents; YAML errors become configuration errors."""
+    try:
+        return parse(decode(read_bytes(path), path), path)
+    except InputError as exc:
+        raise ConfigError(exc.message, path=exc.path, line=exc.line) from None
+
+
+def parse_value(text: str) -> Any:
+    """A value given on the command line, read as YAML: 5, [a, b], 'x'."""
+    try:
+        return parse(text, Path("<value>"))
+    except InputError as exc:
+        raise InputError(f"cannot read value {text!r} as YAML: {exc.message}") from None
+
+
+def dump(data: Any) -> str:
+    """Plain block-style YAML for output (`show --format yaml`)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
