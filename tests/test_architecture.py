@@ -1,0 +1,74 @@
+"""The architecture of PRODUCT.md, checked: who may import what, and a fast start."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backlogctl"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _owner(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize(
+    ("library", "owners"),
+    [
+        ("ruamel", {"store"}),
+        ("git", {"history"}),
+        ("typer", {"cli"}),
+        ("rich", {"render", "cli"}),
+        ("jinja2", {"render"}),
+    ],
+)
+def test_only_the_owner_imports(library: str, owners: set[str]) -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE)) for path in _modules() if library in _imports(path) and _owner(path) not in owners
+    ]
+    assert offenders == []
+
+
+def test_only_history_runs_git() -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in _modules()
+        if _owner(path) != "history" and '"git"' in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
+    # typer itself renders --help with rich; everything of ours waits for a command.
+    code = (
+        "import sys\n"
+        "from backlogctl.cli import app\n"
+        "try:\n"
+        f"    app({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('pydantic', 'ruamel', 'git', 'jinja2') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
