@@ -201,20 +201,38 @@ def find_root(start: Path) -> Path:
     )
 
 
-def parse_config(data: Any, path: Path) -> Config:
-    """Validate backlog.yaml's contents, naming the key on error."""
+def parse_config(data: Any, path: Path, text: str | None = None) -> Config:
+    """Validate backlog.yaml's contents, naming the key (and its line) on error."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError("must be a mapping of settings", path=path)
+        raise ConfigError("must be a mapping of settings", path=path, line=1)
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        loc = [str(part) for part in first["loc"]]
+        where = ".".join(loc) or "(top level)"
         message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown setting; remove it or check its spelling"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{where}: {message}{more}", path=path) from None
+        line = _line_of(loc, text)
+        raise ConfigError(f"{where}: {message}{more}", path=path, line=line) from None
+
+
+def _line_of(loc: list[str], text: str | None) -> int | None:
+    """The line of the deepest key of ``loc`` that the file has."""
+    if text is None:
+        return None
+    from backlogctl import store
+
+    lines = store.key_lines(text)
+    for depth in range(len(loc), 0, -1):
+        found = lines.get(".".join(loc[:depth]))
+        if found:
+            return found[0]
+    return None
 
 
 def load(start: Path) -> BacklogDir:
@@ -223,4 +241,5 @@ def load(start: Path) -> BacklogDir:
 
     root = find_root(start)
     path = root / CONFIG_NAME
-    return BacklogDir(root=root, config=parse_config(store.read_config(path), path))
+    text, data = store.read_config(path)
+    return BacklogDir(root=root, config=parse_config(data, path, text))

@@ -83,7 +83,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except BacklogError as exc:
-            raise fail(str(exc), exc.exit_code) from None
+            raise fail(_shown(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
         except BrokenPipeError:
@@ -91,6 +91,17 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _shown(exc: Any) -> str:
+    """The error's text with its path relative to the working folder when inside it."""
+    path = exc.path
+    if isinstance(path, Path) and path.is_absolute():
+        try:
+            exc.path = path.relative_to(Path.cwd())
+        except ValueError:
+            pass
+    return str(exc)
 
 
 def main() -> None:

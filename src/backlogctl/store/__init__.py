@@ -62,10 +62,11 @@ def read_document(path: Path) -> Document:
     return Document(path, read_bytes(path))
 
 
-def read_config(path: Path) -> Any:
-    """backlog.yaml's contents; YAML errors become configuration errors."""
+def read_config(path: Path) -> tuple[str, Any]:
+    """backlog.yaml's text and contents; YAML errors become configuration errors."""
     try:
-        return parse(decode(read_bytes(path), path), path)
+        text = decode(read_bytes(path), path)
+        return text, parse(text, path)
     except InputError as exc:
         raise ConfigError(exc.message, path=exc.path, line=exc.line) from None
 
