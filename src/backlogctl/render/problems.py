@@ -1,0 +1,86 @@
+"""`lint` output: problems as rich text grouped per file, JSON, or GitHub annotations."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from itertools import groupby
+
+from backlogctl.lint import RULES, Problem
+from backlogctl.render import jsonout
+
+
+def summary(problems: Sequence[Problem], items: int) -> dict[str, int]:
+    errors = sum(1 for p in problems if p.severity == "error")
+    return {"items": items, "errors": errors, "warnings": len(problems) - errors}
+
+
+def render(problems: Sequence[Problem], items: int, output: str, prefix: str = "") -> None:
+    """Print ``problems`` in ``output`` format; ``prefix`` leads annotation paths to the repo root."""
+    if output == "json":
+        jsonout.write({"problems": [asdict(p) for p in problems], "summary": summary(problems, items)})
+    elif output == "github":
+        sys.stdout.writelines(annotation(p, prefix) + "\n" for p in problems)
+    else:
+        _text(problems, items)
+
+
+def annotation(problem: Problem, prefix: str = "") -> str:
+    """A GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=…::message``."""
+    fields = [f"file={_property(prefix + problem.path)}"]
+    if problem.line is not None:
+        fields.append(f"line={problem.line}")
+    if problem.column is not None:
+        fields.append(f"col={problem.column}")
+    fields.append(f"title={_property('backlogctl ' + problem.rule)}")
+    return f"::{problem.severity} {','.join(fields)}::{_data(problem.message)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _text(problems: Sequence[Problem], items: int) -> None:
+    from rich.markup import escape
+
+    from backlogctl.render.console import console
+
+    out = console()
+    width = max((len(p.rule) for p in problems), default=0)
+    for path, group in groupby(problems, key=lambda p: p.path):
+        out.print(f"[bold underline]{escape(path)}[/]")
+        for problem in group:
+            where = f"{problem.line or 1}:{problem.column or 1}"
+            colour = "red" if problem.severity == "error" else "yellow"
+            out.print(
+                f"  {where:<7} [{colour}]{problem.severity:<7}[/] [dim]{problem.rule:<{width}}[/]  "
+                f"{escape(problem.message)}",
+                soft_wrap=True,
+            )
+        out.print()
+    counts = summary(problems, items)
+    checked = f"{items} item file{'s' if items != 1 else ''} checked"
+    if not problems:
+        out.print(f"[green]✓[/] {checked}, no problems")
+        return
+    files = len({p.path for p in problems})
+    out.print(
+        f"[bold]{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}[/] "
+        f"in {_plural(files, 'file')} ({checked})"
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def rules_text() -> None:
+    """`lint --list-rules`: every rule with its severity and one-line doc."""
+    width = max(len(rule_id) for rule_id in RULES)
+    for rule in sorted(RULES.values(), key=lambda r: r.id):
+        sys.stdout.write(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.doc}\n")
