@@ -1,0 +1,213 @@
+"""`rank` output: a rich table, JSON, CSV or Markdown for the meeting notes."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from backlogctl.render import jsonout
+from backlogctl.scoring import Ranked, Ranking, Stability
+from backlogctl.scoring.explain import lines, term_data
+
+
+@dataclass
+class RankView:
+    """What `rank` shows: the ranking and the optional extras the options asked for."""
+
+    ranking: Ranking
+    top: int | None = None
+    as_of: str | None = None
+    since: str | None = None
+    movement: dict[str, int | None] | None = None
+    stability: dict[str, Stability] | None = None
+    stability_top: int = 5
+    explain: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[Ranked]:
+        return self.ranking.top(self.top)
+
+
+def render(view: RankView, output: str) -> None:
+    if output == "json":
+        jsonout.write(as_json(view))
+    elif output == "csv":
+        _csv(view)
+    elif output == "markdown":
+        sys.stdout.write(markdown(view))
+    else:
+        _table(view)
+
+
+def as_json(view: RankView) -> dict[str, Any]:
+    """The documented JSON shape, plus left_out (and terms / stability when asked)."""
+    items = []
+    for entry in view.entries:
+        row: dict[str, Any] = {
+            "rank": entry.rank,
+            "id": entry.item.id,
+            "title": entry.item.title,
+            "status": entry.item.status,
+            "score": _round(entry.score),
+            "effective_score": _round(entry.effective_score),
+            "breakdown": {name: _round(value) for name, value in entry.breakdown.items()},
+            "movement": view.movement.get(entry.item.id) if view.movement is not None else None,
+            "inherited_from": entry.inherited_from,
+        }
+        if view.explain:
+            row["terms"] = [term_data(term) for term in entry.terms]
+        if view.stability is not None:
+            found = view.stability[entry.item.id]
+            row["stability"] = {"rank_p5": found.low, "rank_p95": found.high, "p_top": round(found.top, 4)}
+        items.append(row)
+    data: dict[str, Any] = {"model": view.ranking.model, "as_of": view.as_of, "items": items}
+    if view.since is not None:
+        data["since"] = view.since
+    if view.stability is not None:
+        data["stability_top"] = view.stability_top
+    data["left_out"] = [{"id": key, "reason": reason} for key, reason in view.ranking.left_out]
+    return data
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def score_text(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def contributors(entry: Ranked, count: int = 2) -> str:
+    """The terms that add most to the score, biggest first."""
+    ranked = sorted(
+        (t for t in entry.terms if t.criterion not in ("baseline", "formula")),
+        key=lambda t: (-t.contribution, t.criterion),
+    )
+    return ", ".join(f"{t.criterion} {t.contribution:+.1f}" for t in ranked[:count])
+
+
+def effective_text(entry: Ranked) -> str:
+    if entry.inherited_from is None:
+        return ""
+    return f"{score_text(entry.effective_score)} ← {entry.inherited_from}"
+
+
+def movement_text(view: RankView, entry: Ranked) -> str:
+    if view.movement is None:
+        return ""
+    moved = view.movement.get(entry.item.id)
+    if moved is None:
+        return "new"
+    return "=" if moved == 0 else f"{moved:+d}"
+
+
+def _columns(view: RankView) -> list[str]:
+    columns = ["rank", "id", "title", "status", "score", "inherited", "main contributors"]
+    if view.movement is not None:
+        columns.append("moved")
+    if view.stability is not None:
+        columns += ["rank range", f"P(top {view.stability_top})"]
+    return columns
+
+
+def _cells(view: RankView, entry: Ranked) -> list[str]:
+    cells = [
+        str(entry.rank),
+        entry.item.id,
+        entry.item.title,
+        entry.item.status or "",
+        score_text(entry.score),
+        effective_text(entry),
+        contributors(entry),
+    ]
+    if view.movement is not None:
+        cells.append(movement_text(view, entry))
+    if view.stability is not None:
+        found = view.stability[entry.item.id]
+        cells += [f"{found.low}–{found.high}", f"{found.top:.0%}"]
+    return cells
+
+
+def _heading(view: RankView) -> str:
+    where = f" as of {view.as_of[:12]}" if view.as_of else ""
+    since = f", movement since {view.since[:12]}" if view.since else ""
+    return f"model {view.ranking.model}{where}{since}"
+
+
+def _table(view: RankView) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from backlogctl.render.console import console
+
+    out = console()
+    out.print(f"[dim]{escape(_heading(view))}[/dim]")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in _columns(view):
+        table.add_column(column, overflow="fold", max_width=40 if column == "title" else None,
+                         justify="right" if column in ("rank", "score") else "left")
+    for entry in view.entries:
+        table.add_row(*(escape(cell) for cell in _cells(view, entry)))
+    out.print(table)
+    if view.explain:
+        for entry in view.entries:
+            out.print(f"\n[bold]{entry.rank}. {escape(entry.item.id)}[/bold] {score_text(entry.score)}")
+            for line in lines(entry):
+                out.print("   " + escape(line))
+    shown = len(view.entries)
+    total = len(view.ranking.entries)
+    out.print(f"[dim]{shown} of {total} ranked item{'s' if total != 1 else ''}[/dim]")
+    if view.ranking.left_out:
+        out.print("\n[bold]left out[/bold]")
+        for key, reason in view.ranking.left_out:
+            out.print(f"  {escape(key)}: {escape(reason)}")
+    for note in view.notes:
+        out.print(f"[dim]{escape(note)}[/dim]")
+
+
+def _csv(view: RankView) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    header = ["rank", "id", "title", "status", "score", "effective_score", "inherited_from", "breakdown"]
+    if view.movement is not None:
+        header.append("movement")
+    if view.stability is not None:
+        header += ["rank_p5", "rank_p95", "p_top"]
+    writer.writerow(header)
+    for entry in view.entries:
+        breakdown = "; ".join(f"{name}={value:.4g}" for name, value in entry.breakdown.items())
+        row: list[Any] = [
+            entry.rank, entry.item.id, entry.item.title, entry.item.status or "",
+            _round(entry.score), _round(entry.effective_score), entry.inherited_from or "", breakdown,
+        ]
+        if view.movement is not None:
+            moved = view.movement.get(entry.item.id)
+            row.append("" if moved is None else moved)
+        if view.stability is not None:
+            found = view.stability[entry.item.id]
+            row += [found.low, found.high, round(found.top, 4)]
+        writer.writerow(row)
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(view: RankView) -> str:
+    """A Markdown table (and explanations) ready to paste into meeting notes."""
+    columns = _columns(view)
+    out = [f"Ranking ({_md(_heading(view))})", "", "| " + " | ".join(columns) + " |"]
+    out.append("|" + "|".join("---:" if c in ("rank", "score") else "---" for c in columns) + "|")
+    for entry in view.entries:
+        out.append("| " + " | ".join(_md(cell) for cell in _cells(view, entry)) + " |")
+    if view.explain:
+        out += ["", "### Why"]
+        for entry in view.entries:
+            out.append(f"- **{entry.rank}. {_md(entry.item.id)}** {score_text(entry.score)}")
+            out += [f"  - {_md(line)}" for line in lines(entry)]
+    if view.ranking.left_out:
+        out += ["", "Left out:", ""]
+        out += [f"- {_md(key)}: {_md(reason)}" for key, reason in view.ranking.left_out]
+    return "\n".join(out) + "\n"
