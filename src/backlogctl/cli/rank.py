@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,30 +15,42 @@ if TYPE_CHECKING:
     from backlogctl.scoring import Ranking
 
 
-class RankFormat(str, Enum):
+class RankFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
+ModelOption = Annotated[str | None, typer.Option(help="Scoring model (default: scoring.default).")]
+FormulaOption = Annotated[
+    str | None, typer.Option(help="Rank by an ad-hoc formula over the scores, for a what-if.", metavar="EXPR")
+]
+ExplainOption = Annotated[bool, typer.Option("--explain", help="Show each item's terms.")]
+StabilityOption = Annotated[
+    bool, typer.Option("--stability", help="Add each item's rank range and P(top N) under perturbation.")
+]
+SinceOption = Annotated[str | None, typer.Option(help="Show how places moved since REV.", metavar="REV")]
+AsOfOption = Annotated[str | None, typer.Option(help="Rank the backlog as it was at REV.", metavar="REV")]
+TopOption = Annotated[int | None, typer.Option(help="Show only the first N.", min=1, metavar="N")]
+AllOption = Annotated[bool, typer.Option("--all", help="Rank every status, not only rankable ones.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if an item has lint errors.")]
+FormatOption = Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
 @command("rank")
 def rank_command(
     ctx: typer.Context,
-    model: Annotated[str | None, typer.Option(help="Scoring model (default: scoring.default).")] = None,
-    formula: Annotated[
-        str | None, typer.Option(help="Rank by an ad-hoc formula over the scores, for a what-if.", metavar="EXPR")
-    ] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Show each item's terms.")] = False,
-    stability: Annotated[
-        bool, typer.Option("--stability", help="Add each item's rank range and P(top N) under perturbation.")
-    ] = False,
-    since: Annotated[str | None, typer.Option(help="Show how places moved since REV.", metavar="REV")] = None,
-    as_of: Annotated[str | None, typer.Option(help="Rank the backlog as it was at REV.", metavar="REV")] = None,
-    top: Annotated[int | None, typer.Option(help="Show only the first N.", min=1, metavar="N")] = None,
-    include_all: Annotated[bool, typer.Option("--all", help="Rank every status, not only rankable ones.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if an item has lint errors.")] = False,
-    output: Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")] = RankFormat.table,
+    model: ModelOption = None,
+    formula: FormulaOption = None,
+    explain: ExplainOption = False,
+    stability: StabilityOption = False,
+    since: SinceOption = None,
+    as_of: AsOfOption = None,
+    top: TopOption = None,
+    include_all: AllOption = False,
+    strict: StrictOption = False,
+    output: FormatOption = RankFormat.table,
 ) -> None:
     """Score and rank the backlog; items that cannot be ranked are listed with the reason.
 
@@ -94,7 +106,7 @@ def _ranking(
         blocked = [key for key in excluded if _rankable(backlog, key, include_all)]
         if blocked or unreadable:
             names = ", ".join([*blocked, *(path for path, _ in unreadable)])
-            raise Findings(f"lint errors in {names}; run 'backlogctl lint' (rank --strict ranks only clean items)")
+            raise Findings(f"lint errors in {names}; run 'backlogctl lint' to see them")
     try:
         ranking = scoring.rank(
             backlog.items, backlog.config, model=model, formula=formula, include_all=include_all,
