@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from backlogctl.errors import ConfigError, NotFoundError
+from backlogctl.model import SCALES
 
 CONFIG_NAME = "backlog.yaml"
 
@@ -82,12 +83,28 @@ class ScoringModel(BaseModel):
     formula: str | None = Field(None, description="For type formula: an expression over the score fields.")
     confidence_discount: bool = Field(False, description="Multiply the score by the item's confidence.")
 
+    @field_validator("formula")
+    @classmethod
+    def _safe_formula(cls, value: str | None) -> str | None:
+        # Checked at load, so a bad formula names its model and column before any ranking.
+        if value is not None:
+            from backlogctl.scoring.formula import FormulaError, parse
+
+            try:
+                parse(value)
+            except FormulaError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     @model_validator(mode="after")
     def _complete(self) -> ScoringModel:
         if self.type == "formula" and not self.formula:
             raise ValueError("a formula model needs 'formula'")
         if self.formula and self.type != "formula":
             self.type = "formula"
+        for name, criterion in (self.criteria or {}).items():
+            if criterion.scale is None and name not in SCALES:
+                raise ValueError(f"criteria: {name!r} is not a known score; give it a scale [low, high]")
         return self
 
 

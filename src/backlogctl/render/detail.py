@@ -54,9 +54,10 @@ def _text(path: str, data: dict[str, Any], score: Any) -> None:
             out.print(f"[bold]{escape(key)}[/bold]: {escape(_fmt(value))}")
     if score is not None:
         out.print()
-        out.print(f"[bold]score[/bold] ({escape(str(score.get('model')))}): {score.get('score')}")
-        for term in score.get("terms", []):
-            out.print("  " + escape("  ".join(f"{k}={v}" for k, v in term.items())))
+        from backlogctl.scoring.explain import describe
+
+        for line in describe(score):
+            out.print(escape(line))
 
 
 def _fmt(value: Any) -> str:

@@ -41,19 +41,35 @@ def explain_item(config: Config, item: Item, model: str | None = None) -> dict[s
     return explain(score_with(item, compiled))
 
 
+def term_line(term: Term) -> str:
+    """One term as text: business_value  raw 8  normalised 0.368  weight 0.5  contributes +18.42."""
+    parts = [term.criterion]
+    if term.raw is not None:
+        parts.append(f"raw {term.raw:g}")
+    if term.normalised is not None:
+        parts.append(f"normalised {term.normalised:.3g}")
+    if term.weight is not None:
+        parts.append(f"weight {term.weight:g}")
+    parts.append(f"contributes {term.contribution:+.4g}")
+    return "  ".join(parts)
+
+
+def describe(explained: dict[str, Any]) -> list[str]:
+    """An `explain`/`explain_item` result as lines of text (for `show`)."""
+    value = explained.get("score")
+    head = f"score ({explained.get('model')}): "
+    head += f"{value:.2f}" if isinstance(value, int | float) else f"none: {explained.get('message')}"
+    out = [head]
+    for term in explained.get("terms", []):
+        out.append("  " + term_line(Term(**term)))
+    if explained.get("confidence_discount") is not None:
+        out.append(f"  discounted by confidence {explained['confidence_discount']:g}")
+    return out
+
+
 def lines(entry: Ranked) -> list[str]:
     """The explanation of one ranked item as short lines of text."""
-    out = []
-    for term in entry.terms:
-        parts = [f"{term.criterion}"]
-        if term.raw is not None:
-            parts.append(f"raw {term.raw:g}")
-        if term.normalised is not None:
-            parts.append(f"normalised {term.normalised:.3g}")
-        if term.weight is not None:
-            parts.append(f"weight {term.weight:g}")
-        parts.append(f"contributes {term.contribution:+.4g}")
-        out.append("  ".join(parts))
+    out = [term_line(term) for term in entry.terms]
     if entry.scored is not None and entry.scored.discount is not None:
         out.append(f"discounted by confidence {entry.scored.discount:g}")
     if entry.inherited_from is not None:

@@ -81,10 +81,13 @@ def parse(source: str, names: Collection[str] = SCORE_FIELDS) -> Formula:
         raise FormulaError("is empty", source)
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"is {len(text)} characters long; the limit is {MAX_LENGTH}", _short(text))
+    if text.split()[0] in ("import", "from"):
+        raise FormulaError("imports are not allowed", text, 1)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"is not a valid expression ({exc.msg})", text, exc.offset) from None
+        column = exc.offset if exc.offset and exc.offset > 0 else None
+        raise FormulaError(f"is not a valid expression ({exc.msg})", text, column) from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("cannot be parsed", text) from None
     used: set[str] = set()

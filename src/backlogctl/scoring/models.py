@@ -179,6 +179,7 @@ def inputs(model: ScoringModel) -> set[str]:
 def select(config: Config, model: str | None = None, formula: str | None = None) -> Compiled:
     """The model to rank with: an ad-hoc formula, a named model, or the default."""
     if formula is not None:
+        parse(formula)  # a FormulaError names the column, before pydantic wraps it
         return compile_model(f"formula: {formula.strip()}", ScoringModel(type="formula", formula=formula))
     models = config.scoring.all_models()
     name = model or config.scoring.default
