@@ -1,0 +1,104 @@
+"""One pass over git's log: the commits that touched item files, and what changed.
+
+`git log --first-parent -m --raw -M -z` lists, per commit, the item files it
+added, modified, renamed or deleted with their blob ids; no process per
+commit. Merges are diffed against their first parent, so the history is the
+main line's: each change's `old` is the previous change's `new`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from backlogctl.history.git import Repo
+
+NULL_BLOB = "0" * 40
+_FORMAT = "--format=%x01%H%x1f%an%x1f%aI%x1f%B%x1f"
+_ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One item file changed by one commit (paths relative to the backlog root)."""
+
+    status: str
+    old_blob: str | None
+    new_blob: str | None
+    old_path: str | None
+    new_path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """A commit that touched item files, with the files it touched."""
+
+    sha: str
+    author: str
+    date: str
+    message: str
+    files: tuple[FileChange, ...]
+
+
+def log(repo: Repo, tip: str, items_dir: str, exclude: str | None = None) -> list[CommitInfo]:
+    """Commits on the first-parent line of ``tip`` that touched item files, oldest first."""
+    args = ["log", "--first-parent", "-m", "-M", "--raw", "-z", "--no-abbrev", "--no-color", _FORMAT, tip]
+    if exclude:
+        args.append(f"^{exclude}")
+    args += ["--", repo.path_in_repo(items_dir)]
+    commits = list(parse_log(repo.run(*args), len(repo.prefix)))
+    commits.reverse()
+    return commits
+
+
+def parse_log(output: bytes, cut: int = 0) -> Iterator[CommitInfo]:
+    """Parse ``git log --raw -z`` output written with ``_FORMAT``."""
+    for chunk in output.split(b"\x01")[1:]:
+        header, _, raw = chunk.partition(b"\x1f\x00")
+        sha, author, date, message = header.decode("utf-8", "replace").split("\x1f", 3)
+        message = message.removesuffix("\x1f").strip()
+        yield CommitInfo(sha, author, date, message, tuple(_raw_entries(raw, cut)))
+
+
+def _raw_entries(raw: bytes, cut: int) -> Iterator[FileChange]:
+    tokens = raw.lstrip(b"\n").split(b"\x00")
+    at = 0
+    while at < len(tokens) and tokens[at].startswith(b":"):
+        meta = tokens[at].decode().split()
+        status = meta[4][:1]
+        paths = 2 if status in ("R", "C") else 1
+        names = [t.decode("utf-8", "replace")[cut:] for t in tokens[at + 1 : at + 1 + paths]]
+        at += 1 + paths
+        old_blob = None if meta[2] == NULL_BLOB or status == "A" else meta[2]
+        new_blob = None if meta[3] == NULL_BLOB or status == "D" else meta[3]
+        old_path = names[0] if status != "A" else None
+        new_path = names[-1] if status != "D" else None
+        yield FileChange(status, old_blob, new_blob, old_path, new_path)
+
+
+def file_id(data: dict[str, Any] | None, path: str | None) -> str | None:
+    """An item's id: its ``id:`` field, else the id its file name starts with."""
+    if data is not None and isinstance(data.get("id"), str):
+        return str(data["id"])
+    if path is None:
+        return None
+    match = _ID_NAME.match(path.rsplit("/", 1)[-1])
+    return match.group(1) if match else None
+
+
+def diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """Field-level differences: dotted paths for nested mappings, lists as whole values."""
+    changes: list[tuple[str, Any, Any]] = []
+    keys = list(old) + [k for k in new if k not in old]
+    for key in keys:
+        dotted = f"{prefix}{key}"
+        before, after = old.get(key), new.get(key)
+        nested = isinstance(before, dict) or isinstance(after, dict)
+        if nested and isinstance(before, dict | None) and isinstance(after, dict | None):
+            changes += diff(before or {}, after or {}, f"{dotted}.")
+            continue
+        if before != after or type(before) is not type(after):
+            changes.append((dotted, before, after))
+    return changes
