@@ -58,7 +58,7 @@ def lint_command(
     from backlogctl.render import problems as problems_render
 
     start = start_dir(ctx)
-    backlog = backlog_module.load(start)
+    backlog = backlog_module.load(_backlog_start(start, paths or []))
     chosen = _chosen(start, backlog.root, paths) if paths else None
     found = check(backlog, paths=chosen)
     items = _count(backlog.entries, chosen)
@@ -68,6 +68,17 @@ def lint_command(
     problems_render.render(found, items, fmt, prefix=_annotation_prefix(backlog.root))
     if any(p.severity == "error" or strict for p in found):
         raise typer.Exit(1)
+
+
+def _backlog_start(start: Path, paths: list[Path]) -> Path:
+    """Where to look for backlog.yaml: here, or (for a hook run from a repository
+    whose backlog sits in a sub-folder) beside the first PATH."""
+    from backlogctl.config import CONFIG_NAME
+
+    if not paths or any((folder / CONFIG_NAME).is_file() for folder in (start, *start.resolve().parents)):
+        return start
+    first = (start / paths[0]).resolve()
+    return first if first.is_dir() else first.parent
 
 
 def _chosen(start: Path, root: Path, paths: list[Path]) -> list[Path]:
