@@ -1,0 +1,87 @@
+"""The meeting pack as one self-contained HTML page (Jinja2, autoescaped)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from backlogctl import __version__
+from backlogctl.render import chart
+from backlogctl.report import ModelInfo, Pack, RankedItem
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def render(pack: Pack) -> str:
+    """The HTML page: inline CSS, inline SVG, a few lines of JavaScript, nothing fetched."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    template = environment.get_template("report.html.j2")
+    return template.render(
+        pack=pack,
+        version=__version__,
+        chart=Markup(chart.svg(pack)),  # ElementTree escaped every text in it
+        weights=weights,
+        score=score,
+        contributors=contributors,
+        movement_cell=movement_cell,
+        value=value,
+    )
+
+
+def weights(model: ModelInfo) -> str:
+    """The model's terms in one line: business_value 0.5, effort 0.25 (cost)."""
+    if model.weights:
+        return ", ".join(
+            f"{w.criterion} {w.weight:g}" + (" (cost)" if w.direction == "cost" else "")
+            for w in model.weights
+        )
+    return model.formula or model.type
+
+
+def score(number: float) -> str:
+    return f"{number:.1f}" if abs(number) < 1000 else f"{number:,.0f}"
+
+
+def contributors(row: RankedItem, count: int = 3) -> str:
+    """The largest terms of the score: business_value +32.5, feasibility +18.8."""
+    top = sorted(row.contributors, key=lambda c: -abs(c.value))[:count]
+    return ", ".join(f"{c.criterion} {c.value:+.1f}" for c in top)
+
+
+def movement_text(row: RankedItem, baseline_found: bool) -> tuple[str, str, str]:
+    """(symbol, words for screen readers, css class) of a row's movement."""
+    if not baseline_found:
+        return "", "", "muted"
+    if row.new_since or row.movement is None:
+        return "new", "not ranked at the last review", "muted"
+    if row.movement > 0:
+        return f"▲ {row.movement}", f"up {row.movement} places", "up"
+    if row.movement < 0:
+        return f"▼ {-row.movement}", f"down {-row.movement} places", "down"
+    return "–", "unchanged", "flat"
+
+
+def movement_cell(row: RankedItem, baseline_found: bool) -> Markup:
+    symbol, words, css = movement_text(row, baseline_found)
+    order = row.movement if row.movement is not None else ""
+    return Markup(
+        '<td class="num {}" data-sort="{}"><span aria-hidden="true">{}</span><span class="sr">{}</span></td>'
+    ).format(css, order, symbol, words)
+
+
+def value(raw: object) -> str:
+    """A changed field's old or new value as short text."""
+    if raw is None:
+        return "—"
+    if isinstance(raw, float):
+        return f"{raw:g}"
+    if isinstance(raw, list | tuple):
+        return ", ".join(str(v) for v in raw)
+    return str(raw)

@@ -1,0 +1,195 @@
+"""The meeting pack as Markdown: pasteable into a wiki or an e-mail."""
+
+from __future__ import annotations
+
+from backlogctl.render.report_html import contributors, movement_text, score, value, weights
+from backlogctl.report import HIGH_FROM, QUADRANTS, ItemRef, Pack
+
+
+def cell(text: object) -> str:
+    """Text made safe for one Markdown table cell: one line, pipes and markup escaped."""
+    flat = " ".join(str(text).split())
+    for char in "\\|*`<>[]":
+        flat = flat.replace(char, "\\" + char)
+    return flat
+
+
+def render(pack: Pack) -> str:
+    """The whole pack, sections in the same order as the HTML page."""
+    parts = [
+        _header(pack),
+        _ranking(pack),
+        _matrix(pack),
+        _stability(pack),
+        _changes(pack),
+        _due(pack),
+        _incomplete(pack),
+        _blocked(pack),
+    ]
+    return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+
+
+def _table(heads: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(heads) + " |", "|" + "|".join("---" for _ in heads) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _header(pack: Pack) -> str:
+    base = pack.baseline
+    compared = (
+        (
+            f"{base.label or base.requested} (`{base.revision}`"
+            + (f", {base.date.isoformat()}" if base.date else "")
+            + ")"
+        )
+        if base.found
+        else (base.note or "no earlier review found")
+    )
+    model = pack.model.name + (f" — {cell(pack.model.description)}" if pack.model.description else "")
+    return "\n".join(
+        [
+            f"# {cell(pack.name)} — review {pack.generated.isoformat()}",
+            "",
+            f"- **Date:** {pack.generated.isoformat()}",
+            f"- **Model:** {model}",
+            f"- **Weights:** {cell(weights(pack.model))}",
+            "- **Revision:** " + (f"`{pack.revision}`" if pack.revision else "not in git"),
+            f"- **Compared with:** {compared}",
+        ]
+    )
+
+
+def _ranking(pack: Pack) -> str:
+    if not pack.ranking:
+        return "## Ranking\n\nNo item is rankable."
+    rows: list[list[object]] = []
+    for row in pack.ranking:
+        symbol = movement_text(row, pack.baseline.found)[0]
+        shown = score(row.effective_score) + (
+            f" (inherits from {row.inherited_from})" if row.inherited_from else ""
+        )
+        rows.append([row.rank, row.id, row.title, shown, symbol, contributors(row), row.status or ""])
+    text = "## Ranking\n\n" + _table(
+        ["Rank", "Item", "Title", "Score", "Movement", "Main contributors", "Status"], rows
+    )
+    return text + (f"\n\n{cell(pack.unranked_note)}" if pack.unranked_note else "")
+
+
+def _matrix(pack: Pack) -> str:
+    groups: dict[str, list[str]] = {name: [] for name in QUADRANTS.values()}
+    for row in pack.placed:
+        groups[row.quadrant or ""].append(row.id)
+
+    def names(name: str) -> str:
+        return f"**{name}:** " + (", ".join(groups[name]) or "—")
+
+    low, high = f"low (1–{HIGH_FROM - 3})", f"high ({HIGH_FROM}–20)"
+    lines = [
+        "## Value versus effort",
+        "",
+        f"| business value ↓ / effort → | {low} effort | {high} effort |",
+        "|---|---|---|",
+        f"| **{high} value** | {names(QUADRANTS[(True, False)])} | {names(QUADRANTS[(True, True)])} |",
+        f"| **{low} value** | {names(QUADRANTS[(False, False)])} | {names(QUADRANTS[(False, True)])} |",
+    ]
+    if pack.unplaced:
+        lines += [
+            "",
+            "Not placed, effort or business value not estimated: " + ", ".join(r.id for r in pack.unplaced),
+        ]
+    return "\n".join(lines)
+
+
+def _stability(pack: Pack) -> str:
+    stab = pack.stability
+    if stab is None or not stab.places:
+        note = (stab.note if stab else None) or "nothing ranked"
+        return f"## Rank stability\n\nNo stability figures: {cell(note)}."
+    contested = ", ".join(p.id for p in stab.contested)
+    summary = f"{len(stab.settled)} of {len(stab.places)} places are settled" + (
+        f"; contested: {contested}." if contested else "."
+    )
+    rows: list[list[object]] = [
+        [
+            p.rank,
+            p.id,
+            p.title,
+            str(p.low) if p.settled else f"{p.low}–{p.high}",
+            "" if p.p_top is None else f"{p.p_top * 100:.0f} %",
+            "settled" if p.settled else "contested",
+        ]
+        for p in stab.places
+    ]
+    heads = ["Rank", "Item", "Title", "Likely ranks (p5–p95)", f"P(top {stab.top_n})", "Verdict"]
+    return f"## Rank stability\n\n{summary}\n\n" + _table(heads, rows)
+
+
+def _changes(pack: Pack) -> str:
+    head = "## Changes since the last review\n\n"
+    changes = pack.changes
+    if changes is None:
+        note = pack.baseline.note or "No earlier review found"
+        return head + f"{cell(note)}: nothing to compare with, so movement and changes are left out."
+    if changes.empty:
+        return head + f"Nothing changed since {pack.baseline.label or pack.baseline.requested}."
+    parts = []
+    for title, refs in (("Added", changes.added), ("Removed", changes.removed)):
+        if refs:
+            parts.append(
+                f"### {title}\n\n" + "\n".join(f"- {r.id} {cell(r.title or '')}".rstrip() for r in refs)
+            )
+    for title, rows in (
+        ("Status changes", changes.status),
+        ("Score changes", changes.scores),
+        ("Other changes", changes.other),
+    ):
+        if rows:
+            table = _table(
+                ["Item", "Field", "Was", "Now", "Who", "When"],
+                [
+                    [c.id, c.field or "", value(c.old), value(c.new), c.author or "", c.date or ""]
+                    for c in rows
+                ],
+            )
+            parts.append(f"### {title}\n\n{table}")
+    return head + "\n\n".join(parts)
+
+
+def _due(pack: Pack) -> str:
+    if not pack.due:
+        return "## Due for review\n\nNo item is due for review."
+    rows: list[list[object]] = [
+        [
+            d.id,
+            d.title,
+            d.owner or "",
+            d.last_reviewed.isoformat() if d.last_reviewed else "never",
+            "" if d.days_overdue is None else d.days_overdue,
+        ]
+        for d in pack.due
+    ]
+    return "## Due for review\n\n" + _table(["Item", "Title", "Owner", "Last reviewed", "Days overdue"], rows)
+
+
+def _incomplete(pack: Pack) -> str:
+    if not pack.incomplete:
+        return "## Incomplete items\n\nEvery item is complete for its status."
+    rows: list[list[object]] = []
+    for entry in pack.incomplete:
+        problems = "; ".join(f"{f.severity}: {f.message} ({f.rule})" for f in entry.findings)
+        rows.append([entry.id or entry.path, entry.title or "", entry.status or "", problems])
+    return "## Incomplete items\n\n" + _table(["Item", "Title", "Status", "Problems"], rows)
+
+
+def _blocked(pack: Pack) -> str:
+    if not pack.blocked:
+        return "## Blocked by dependencies\n\nNo open item waits on another."
+    rows: list[list[object]] = [
+        [b.id, b.title, b.status or "", ", ".join(_waiting(d) for d in b.waiting_on)] for b in pack.blocked
+    ]
+    return "## Blocked by dependencies\n\n" + _table(["Item", "Title", "Status", "Waiting on"], rows)
+
+
+def _waiting(dep: ItemRef) -> str:
+    return f"{dep.id} ({dep.status or 'no status'})" if dep.title else f"{dep.id} (no such item)"
