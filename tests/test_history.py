@@ -60,6 +60,10 @@ def data(item_id: str, title: str) -> dict[str, Any]:
 
 @pytest.fixture
 def scripted(git_backlog: Path) -> dict[str, str]:
+    return script_history(git_backlog)
+
+
+def script_history(git_backlog: Path) -> dict[str, str]:
     """Created items, rescoring by two people, a status walk, a move, a merge and a deletion."""
     items = git_backlog / "items"
     churn, ocr = items / "AI-1-churn.yaml", items / "AI-2-ocr.yaml"

@@ -57,3 +57,39 @@ def tag_review(root: Path, name: str, message: str) -> str:
         raise GitError(f"tag {name} already exists; a review was already closed today")
     repo.run("tag", "-a", "-m", message, name, "HEAD")
     return repo.text("rev-parse", "HEAD")
+
+
+def uncommitted_marks(root: Path, items_dir: str, day: str) -> list[Path]:
+    """Item files whose only uncommitted change is ``last_reviewed`` set to ``day``.
+
+    These are what `review mark` wrote without --commit; `review close --commit`
+    commits them (and nothing else) before tagging.
+    """
+    import datetime as dt
+
+    from backlogctl import store
+    from backlogctl.history.git import BlobReader
+    from backlogctl.history.snapshot import parse_blob
+    from backlogctl.history.walk import diff
+
+    repo = locate(root)
+    status = repo.run(
+        "status", "--porcelain", "-z", "--untracked-files=no", "--", repo.path_in_repo(items_dir)
+    )
+    changed = [entry[3:].decode("utf-8", "replace") for entry in status.split(b"\0") if entry[1:2] == b"M"]
+    if not changed:
+        return []
+    found = []
+    with BlobReader(repo) as reader:
+        before = reader.read_many(f"HEAD:{name}" for name in changed)
+        for name in changed:
+            path = repo.top / name
+            old = parse_blob(before[f"HEAD:{name}"], path).data
+            now = store.load_items([path])[0].data
+            if old is None or now is None:
+                continue
+            if [(field, new) for field, _, new in diff(old, now)] == [
+                ("last_reviewed", dt.date.fromisoformat(day))
+            ]:
+                found.append(path)
+    return found
