@@ -62,7 +62,13 @@ def svg(pack: Pack) -> str:
     for item, (x, y, room) in _layout(pack.placed).items():
         _draw_point(points, item, x, y, room)
     _draw_legend(root, pack.placed)
-    ET.indent(root, space="")
+    for element in root.iter():
+        if (
+            element.tag in ("g", "title", "desc", "circle", "rect", "line")
+            or element.tag == "text"
+            and not len(element)
+        ):
+            element.tail = "\n"  # one element per line, but never whitespace inside a label
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)
 
 

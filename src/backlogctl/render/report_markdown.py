@@ -130,7 +130,7 @@ def _changes(pack: Pack) -> str:
     changes = pack.changes
     if changes is None:
         note = pack.baseline.note or "No earlier review found"
-        return head + f"{cell(note)}: nothing to compare with, so movement and changes are left out."
+        return head + f"{cell(note)}. Movement and changes are left out."
     if changes.empty:
         return head + f"Nothing changed since {pack.baseline.label or pack.baseline.requested}."
     parts = []
