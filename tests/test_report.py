@@ -101,7 +101,9 @@ def parse_html(text: str) -> Collector:
 # --- the example backlog ---------------------------------------------------------------------------
 
 
-def test_markdown_of_the_example_has_every_section_in_order(example: Path, run: Callable[..., object]) -> None:
+def test_markdown_of_the_example_has_every_section_in_order(
+    example: Path, run: Callable[..., object]
+) -> None:
     result = run("report", "--format", "markdown", cwd=example)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     text: str = result.stdout  # type: ignore[attr-defined]
@@ -181,7 +183,28 @@ def test_movement_since_the_last_review_tag(git_backlog: Path) -> None:
     write_item(git_backlog, "AI-3", "Spare parts forecast", value=3, effort=13)
     git(git_backlog, "add", "-A")
     git(git_backlog, "commit", "-q", "-m", "re-estimate", date="2026-10-20T10:00:00+00:00")
+    write_item(git_backlog, "AI-1", "Churn prediction", value=13, effort=3, status="parked")
+    git(
+        git_backlog,
+        "commit",
+        "-qam",
+        "park",
+        date="2026-10-21T10:00:00+00:00",
+        author="Lea Park <lea@example.org>",
+    )
+    write_item(git_backlog, "AI-1", "Churn prediction", value=13, effort=3)
     pack = build(git_backlog)
+    assert pack.changes is not None
+    assert [r.id for r in pack.changes.added] == ["AI-3"] and not pack.changes.removed
+    assert [(c.id, c.old, c.new, c.author, c.date) for c in pack.changes.status] == [
+        ("AI-1", "proposed", "parked", "Lea Park", "2026-10-21")
+    ]
+    assert [(c.id, c.field, c.old, c.new) for c in pack.changes.scores] == [
+        ("AI-2", "scores.business_value", 8, 20),
+        ("AI-2", "scores.effort", 3, 1),
+    ]
+    markdown = report_markdown.render(pack)
+    assert "| AI-1 | status | proposed | parked | Lea Park | 2026-10-21 |" in markdown
     assert pack.baseline.found and pack.revision
     rows = {row.id: row for row in pack.ranking}
     assert (rows["AI-2"].rank, rows["AI-2"].movement) == (1, 1)
@@ -218,7 +241,7 @@ def test_chart_labels_stay_inside_the_svg_and_keep_the_full_text(hostile: Path) 
         label = next(e for e in point.iter() if e.get("class") == "label")
         shown = "".join(label.itertext())
         x, y = float(label.attrib["x"]), float(label.attrib["y"])
-        assert 0 <= x and x + chart.text_width(shown) <= width, shown
+        assert x >= 0 and x + chart.text_width(shown) <= width, shown
         assert 0 <= y <= height
         full = next(e for e in point.iter() if e.tag.endswith("title")).text or ""
         ident = point.attrib["data-id"]
@@ -265,7 +288,9 @@ def test_blocked_items_name_what_they_wait_for(backlog: Path) -> None:
 
 def test_incomplete_items_carry_their_lint_problems(backlog: Path) -> None:
     write_item(backlog, "AI-1", "Complete", value=5, effort=8)
-    (backlog / "items" / "AI-2-bare.yaml").write_text("id: AI-2\ntitle: Bare\nstatus: proposed\n", encoding="utf-8")
+    (backlog / "items" / "AI-2-bare.yaml").write_text(
+        "id: AI-2\ntitle: Bare\nstatus: proposed\n", encoding="utf-8"
+    )
     pack = build(backlog)
     assert [i.id for i in pack.incomplete] == ["AI-2"]
     assert any(f.severity == "error" for f in pack.incomplete[0].findings)
@@ -275,7 +300,13 @@ def test_incomplete_items_carry_their_lint_problems(backlog: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "effort", "quadrant"),
-    [(13, 2, "quick wins"), (20, 13, "big bets"), (3, 1, "fill-ins"), (5, 8, "time sinks"), (8, 5, "quick wins")],
+    [
+        (13, 2, "quick wins"),
+        (20, 13, "big bets"),
+        (3, 1, "fill-ins"),
+        (5, 8, "time sinks"),
+        (8, 5, "quick wins"),
+    ],
 )
 def test_quadrants_split_between_5_and_8(value: int, effort: int, quadrant: str) -> None:
     assert report.quadrant(value, effort) == quadrant
@@ -286,3 +317,13 @@ def test_label_fitting_cuts_with_an_ellipsis() -> None:
     cut = chart.fit("x" * 100, 60)
     assert cut.endswith("…") and chart.text_width(cut) <= 60
     assert chart.direction("  «שלום»") == "rtl" and chart.direction("AI-1 abc") == "ltr"
+
+
+def test_items_due_for_review_come_from_the_review_cadence(backlog: Path) -> None:
+    write_item(backlog, "AI-1", "Fresh", value=5, effort=8)
+    write_item(backlog, "AI-2", "Stale", value=5, effort=8)
+    path = backlog / "items" / "AI-2-item-2.yaml"
+    path.write_text(path.read_text().replace("last_reviewed: 2026-10-30", "last_reviewed: 2026-09-01"))
+    pack = build(backlog)
+    assert [(d.id, d.days_since) for d in pack.due] == [("AI-2", 61)]
+    assert "| AI-2 | Stale | Dana Example | 2026-09-01 | 61 |" in report_markdown.render(pack)

@@ -184,7 +184,7 @@ class Due:
     title: str
     owner: str | None
     last_reviewed: dt.date | None
-    days_overdue: int | None = None
+    days_since: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +290,7 @@ def build(
     top: int = STABILITY_TOP,
 ) -> Pack:
     """Assemble the meeting pack of ``backlog`` (the working tree) against ``since``."""
-    from backlogctl import lint, scoring
+    from backlogctl import lint, review, scoring
 
     today = today or dt.date.today()
     config = backlog.config
@@ -298,7 +298,8 @@ def build(
     excluded = lint_gate(problems, backlog.items)
     ranking = scoring.rank(backlog.items, config, model=model, excluded=excluded)
     baseline, then = _baseline(backlog.root, since, model)
-    moved = scoring.movement(ranking, then) if then is not None else {}
+    changes = None if then is None else _changes(backlog, then)
+    moved = scoring.movement(ranking, then.ranking) if then is not None else {}
     places = scoring.stability(backlog.items, config, model=model, top=top, excluded=excluded)
     titles = {item.id: item.title for item in backlog.items}
     return Pack(
@@ -311,7 +312,10 @@ def build(
         stability=Stability(
             top, tuple(Place(p.rank, p.id, titles.get(p.id, ""), p.low, p.high, p.top) for p in places)
         ),
-        changes=None,
+        changes=changes,
+        due=tuple(
+            Due(d.id, d.title, d.owner, d.last_reviewed, d.days_since) for d in review.due(backlog, today)
+        ),
         incomplete=incomplete_items(backlog, problems),
         blocked=blocked_items(backlog.items, config.statuses.closed),
         unranked_note=_left_out_note(backlog, ranking),
@@ -342,7 +346,14 @@ def model_info(config: object, name: str) -> ModelInfo:
     return ModelInfo(name, declared.type, declared.description, weights, formula)
 
 
-def _baseline(root: Path, since: str, model: str | None) -> tuple[Baseline, Ranking | None]:
+@dataclass(frozen=True, slots=True)
+class _Then:
+    sha: str
+    backlog: Backlog
+    ranking: Ranking
+
+
+def _baseline(root: Path, since: str, model: str | None) -> tuple[Baseline, _Then | None]:
     """The earlier revision and its ranking; without a review tag or git, a note instead."""
     from backlogctl import history, scoring
 
@@ -358,7 +369,7 @@ def _baseline(root: Path, since: str, model: str | None) -> tuple[Baseline, Rank
         then_ranking = scoring.rank(then.items, then.config, model=model)
     except BacklogError:  # the model did not exist then: compare with an empty ranking
         then_ranking = scoring.Ranking(model or "")
-    return Baseline(since, sha[:10], label), then_ranking
+    return Baseline(since, sha[:10], label), _Then(sha, then, then_ranking)
 
 
 def _revision(root: Path) -> str | None:
@@ -452,3 +463,30 @@ def write(path: Path, text: str) -> None:
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def _changes(backlog: Backlog, then: _Then) -> Changes:
+    """Added, removed and changed items since the baseline, from git (committed changes)."""
+    from backlogctl.history import audit
+
+    found = audit.backlog_changes(backlog.root, since=then.sha)
+    now = {i.id: i for i in backlog.items}
+    before = {i.id: i for i in then.backlog.items}
+
+    def ref(item_id: str) -> ItemRef:
+        item = now.get(item_id) or before.get(item_id)
+        return ItemRef(item_id, item.title if item else None, item.status if item else None)
+
+    groups: dict[str, list[Change]] = {"status": [], "scores": [], "other": []}
+    for c in found.changed:
+        group = "status" if c.field == "status" else "scores" if c.field.startswith("scores.") else "other"
+        title = ref(c.id).title
+        groups[group].append(Change(c.id, title, c.field, c.old, c.new, c.author, c.date[:10], c.commit[:10]))
+    return Changes(
+        tuple(ref(i) for i in found.added),
+        tuple(ref(i) for i in found.removed),
+        tuple(groups["status"]),
+        tuple(groups["scores"]),
+        tuple(groups["other"]),
+    )
+

@@ -65,8 +65,8 @@ def svg(pack: Pack) -> str:
     for element in root.iter():
         if (
             element.tag in ("g", "title", "desc", "circle", "rect", "line")
-            or element.tag == "text"
-            and not len(element)
+            or (element.tag == "text"
+            and not len(element))
         ):
             element.tail = "\n"  # one element per line, but never whitespace inside a label
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)

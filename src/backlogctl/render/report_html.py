@@ -76,12 +76,14 @@ def movement_cell(row: RankedItem, baseline_found: bool) -> Markup:
     ).format(css, order, symbol, words)
 
 
-def value(raw: object) -> str:
+def value(raw: object, limit: int = 120) -> str:
     """A changed field's old or new value as short text."""
     if raw is None:
         return "—"
     if isinstance(raw, float):
-        return f"{raw:g}"
-    if isinstance(raw, list | tuple):
-        return ", ".join(str(v) for v in raw)
-    return str(raw)
+        text = f"{raw:g}"
+    elif isinstance(raw, list | tuple):
+        text = ", ".join(str(v) for v in raw)
+    else:
+        text = " ".join(str(raw).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

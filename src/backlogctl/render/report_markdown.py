@@ -165,11 +165,13 @@ def _due(pack: Pack) -> str:
             d.title,
             d.owner or "",
             d.last_reviewed.isoformat() if d.last_reviewed else "never",
-            "" if d.days_overdue is None else d.days_overdue,
+            "" if d.days_since is None else d.days_since,
         ]
         for d in pack.due
     ]
-    return "## Due for review\n\n" + _table(["Item", "Title", "Owner", "Last reviewed", "Days overdue"], rows)
+    return "## Due for review\n\n" + _table(
+        ["Item", "Title", "Owner", "Last reviewed", "Days since review"], rows
+    )
 
 
 def _incomplete(pack: Pack) -> str:
