@@ -58,7 +58,7 @@ def _text(problems: Sequence[Problem], items: int) -> None:
             where = f"{problem.line or 1}:{problem.column or 1}"
             colour = "red" if problem.severity == "error" else "yellow"
             out.print(
-                f"  {where:<7} [{colour}]{problem.severity:<7}[/] [dim]{problem.rule:<{width}}[/]  "
+                f"  {where:<7} [{colour}]{problem.severity:<7}[/]  [dim]{problem.rule:<{width}}[/]  "
                 f"{escape(problem.message)}",
                 soft_wrap=True,
             )
