@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from backlogctl.errors import InputError
+from backlogctl.store import fast
 
 MAX_BYTES = 1 << 20
 """Item files larger than this are refused: no real item comes near it."""
@@ -70,23 +72,59 @@ def decode(raw: bytes, path: Path) -> str:
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, refusing anything that is not a regular, sane-sized file."""
+    return read_file(path)[0]
+
+
+def read_file(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its stat, from one open: no race between the two."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"file is {size / 1e6:.1f} MB; item files are limited to {MAX_BYTES >> 10} KiB", path=path
-            )
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not hang; regular files ignore the flag.
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except IsADirectoryError:
         raise InputError("is a folder, not a file", path=path) from None
     except FileNotFoundError:
         raise InputError("file does not exist", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    try:
+        stat = os.fstat(fd)
+        if S_ISDIR(stat.st_mode):
+            raise InputError("is a folder, not a file", path=path)
+        if not S_ISREG(stat.st_mode):
+            raise InputError("is not a regular file", path=path)
+        if stat.st_size > MAX_BYTES:
+            raise InputError(
+                f"file is {stat.st_size / 1e6:.1f} MB; item files are limited to {MAX_BYTES >> 10} KiB",
+                path=path,
+            )
+        chunks = []
+        remaining = MAX_BYTES + 1
+        while remaining > 0:
+            chunk = os.read(fd, max(stat.st_size + 1, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if len(raw) > MAX_BYTES:
+            raise InputError(f"file grew past {MAX_BYTES >> 10} KiB while being read", path=path)
+        return raw, stat
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    finally:
+        os.close(fd)
 
 
 def parse(text: str, path: Path) -> Any:
-    """Parse YAML 1.2 text with the fast safe loader; errors name line and column."""
+    """Parse YAML 1.2 text: the fast parser when it is sure to agree, else ruamel's safe loader."""
+    data = fast.parse(text)
+    if data is not fast.UNSURE:
+        return data
+    return parse_exact(text, path)
+
+
+def parse_exact(text: str, path: Path) -> Any:
+    """Parse YAML 1.2 text with ruamel's safe loader; errors name line and column."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
@@ -148,21 +186,46 @@ def _check_depth(data: Any, path: Path) -> None:
 
 def load_mapping(path: Path, what: str = "an item") -> dict[str, Any]:
     """Read and parse one file that must hold a mapping."""
-    data = parse(decode(read_bytes(path), path), path)
+    return _mapping(parse(decode(read_bytes(path), path), path), path, what)
+
+
+def _mapping(data: Any, path: Path, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         found = "empty" if data is None else f"a {type(data).__name__}"
         raise InputError(f"is {found}; {what} file must be a mapping of field: value", path=path, line=1)
     return data
 
 
-def load_items(paths: list[Path]) -> list[Loaded]:
-    """Read many item files; a bad file becomes an error record, never an exception."""
+def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]:
+    """Read many item files; a bad file becomes an error record, never an exception.
+
+    With ``cache_for`` (the items folder) parsed data is reused from the cache
+    for files whose identity is unchanged; see ``store.cache``.
+    """
+    from backlogctl.store import cache as cache_module
+
+    cache = cache_module.Cache(cache_for) if cache_for is not None and cache_module.enabled() else None
     loaded = []
     for path in paths:
         try:
-            loaded.append(Loaded(path, load_mapping(path)))
+            if cache is not None:
+                try:
+                    ident = cache_module.identity(os.stat(path))
+                except OSError:
+                    ident = None
+                data = cache.get(path, ident) if ident is not None else None
+                if data is not None:
+                    loaded.append(Loaded(path, data))
+                    continue
+            raw, stat = read_file(path)
+            data = _mapping(parse(decode(raw, path), path), path, "an item")
+            if cache is not None:
+                cache.put(path, cache_module.identity(stat), data)
+            loaded.append(Loaded(path, data))
         except InputError as exc:
             loaded.append(Loaded(path, None, exc))
+    if cache is not None:
+        cache.save()
     return loaded
 
 

@@ -1,0 +1,99 @@
+"""The fast YAML path: yaml-rs (Rust, YAML 1.2), used only where it agrees with ruamel.
+
+yaml-rs parses an item ~20x faster than ruamel's C-backed safe loader, but
+its scalar resolution differs at a few edges (quoted dates become dates,
+``.5e3`` and ``-.inF`` become floats, times become ``datetime.time``, no
+merge keys, no ``!!binary``, no 1.1 directive). ``parse`` returns
+``UNSURE`` whenever the text or the result comes near one of those edges,
+and for every error, so the caller falls back to ruamel, which stays the
+reference for data and for error messages. tests/test_loader_differential.py
+proves the agreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+UNSURE: Any = object()
+"""Returned when the text must go to the exact (ruamel) loader."""
+
+# Floats with a leading dot and an unsigned exponent (.5e3: ruamel reads a
+# string) and special floats in odd spellings (-.inF: ruamel reads a string).
+_RISKY_FLOAT = re.compile(r"\.[0-9_]+[eE][0-9]|\.(?i:inf|nan)")
+_DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_SAFE_SCALARS = (str, int, float, bool, type(None))
+MAX_DEPTH = 64
+
+try:
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - yaml-rs is a dependency; ruamel still works without it
+    _yaml_rs = None
+
+
+def parse(text: str) -> Any:
+    """The document's data, or UNSURE when only the exact loader may answer."""
+    if _yaml_rs is None or _risky(text):
+        return UNSURE
+    try:
+        data = _yaml_rs.loads(text)
+    except Exception:  # every error is reported by the exact loader, with its line
+        return UNSURE
+    if not isinstance(data, dict) or not _plain(data, text):
+        return UNSURE
+    return data
+
+
+def _risky(text: str) -> bool:
+    """Tags, anchors and aliases, merge keys, directives, odd floats."""
+    return (
+        "!" in text
+        or "&" in text
+        or "<<" in text
+        or text.startswith("%")
+        or "\n%" in text
+        or _RISKY_FLOAT.search(text) is not None
+    )
+
+
+def _quoted(date: dt.date, text: str) -> bool:
+    """True when the date appears quoted in the text: yaml-rs makes even "2024-01-02" a date."""
+    iso = date.isoformat()
+    start = text.find(iso)
+    while start >= 0:
+        before = text[:start].rstrip(" \t")
+        if before.endswith(("'", '"')):
+            return True
+        start = text.find(iso, start + 1)
+    return False
+
+
+def _plain(root: dict[str, Any], text: str) -> bool:
+    """True when every value is of a kind both loaders build the same way."""
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False  # the exact loader reports it
+        if type(node) is dict:
+            if not all(type(key) is str for key in node):
+                return False
+            values = node.values()
+        else:
+            values = node
+        for value in values:
+            kind = type(value)
+            if kind is dict or kind is list:
+                stack.append((value, depth + 1))
+            elif kind is str:
+                # ruamel rejects impossible dates (2024-02-30) that yaml-rs keeps as
+                # text, and reads a bare "=" as the YAML value tag.
+                if value == "=" or (value[4:5] == "-" and _DATE_LIKE.match(value)):
+                    return False
+            elif kind is dt.date:
+                if _quoted(value, text):
+                    return False
+            elif kind not in _SAFE_SCALARS:
+                return False
+    return True
