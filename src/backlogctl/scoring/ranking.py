@@ -100,76 +100,91 @@ def order(
     items: Mapping[str, Item], own: Mapping[str, float], config: Config
 ) -> list[tuple[str, float, str | None]]:
     """(id, effective score, inherited from) in rank order."""
-    effective, origin = inherit(items, own, config.statuses.closed)
-    tie = {key: tie_key(item) for key, item in items.items()}
-    groups: dict[float, list[str]] = {}
-    for key in items:
-        groups.setdefault(effective[key], []).append(key)
-    result: list[tuple[str, float, str | None]] = []
-    for value in sorted(groups, reverse=True):
-        for key in _prerequisites_first(sorted(groups[value], key=tie.__getitem__), items):
-            result.append((key, value, origin[key]))
-    return result
+    return Order(items, config.statuses.closed)(own)
 
 
-def inherit(
-    items: Mapping[str, Item], own: Mapping[str, float], closed: Sequence[str]
-) -> tuple[dict[str, float], dict[str, str | None]]:
-    """Each item's effective score: the highest own score among it and its open dependents.
+class Order:
+    """The dependency graph and tie keys of a set of items, built once, ordered by any scores.
 
-    Dependents count transitively (AI-1 <- AI-2 <- AI-3 lifts AI-1 to AI-3's score).
+    The stability analysis orders the same items hundreds of times with other scores.
     """
-    dependents: dict[str, list[str]] = {key: [] for key in items}
-    for key, item in items.items():
-        if item.status in closed:
-            continue
-        for needed in item.depends_on:
-            target = _resolve(needed, items)
-            if target is not None and target != key:
-                dependents[target].append(key)
-    tie = {key: tie_key(item) for key, item in items.items()}
-    effective: dict[str, float] = {}
-    origin: dict[str, str | None] = {}
-    for key in items:
-        best, source = own[key], None
-        seen, stack = {key}, list(dependents[key])
-        while stack:
-            other = stack.pop()
-            if other in seen:
+
+    def __init__(self, items: Mapping[str, Item], closed: Sequence[str]) -> None:
+        by_upper = {key.upper(): key for key in items}
+        self.tie = {key: tie_key(item) for key, item in items.items()}
+        self.needs: dict[str, list[str]] = {}
+        self.dependents: dict[str, list[str]] = {key: [] for key in items}
+        for key, item in items.items():
+            needs = [by_upper[d.upper()] for d in item.depends_on if d.upper() in by_upper]
+            self.needs[key] = [n for n in needs if n != key]
+            if item.status not in closed:
+                for needed in self.needs[key]:
+                    self.dependents[needed].append(key)
+
+    def __call__(self, own: Mapping[str, float]) -> list[tuple[str, float, str | None]]:
+        effective, origin = self.inherit(own)
+        groups: dict[float, list[str]] = {}
+        for key in self.tie:
+            groups.setdefault(effective[key], []).append(key)
+        result: list[tuple[str, float, str | None]] = []
+        for value in sorted(groups, reverse=True):
+            for key in self._prerequisites_first(sorted(groups[value], key=self.tie.__getitem__)):
+                result.append((key, value, origin[key]))
+        return result
+
+    def inherit(self, own: Mapping[str, float]) -> tuple[dict[str, float], dict[str, str | None]]:
+        """Each item's effective score: the highest own score among it and its open dependents.
+
+        Dependents count transitively (AI-1 <- AI-2 <- AI-3 lifts AI-1 to AI-3's score).
+        """
+        effective = dict(own)
+        origin: dict[str, str | None] = dict.fromkeys(own)
+        tie = self.tie
+        for key, direct in self.dependents.items():
+            if not direct:
                 continue
-            seen.add(other)
-            stack.extend(dependents[other])
-            if own[other] > best or (own[other] == best and source is not None and tie[other] < tie[source]):
-                best, source = own[other], other
-        effective[key], origin[key] = best, source
-    return effective, origin
+            best, source = own[key], None
+            seen, stack = {key}, list(direct)
+            while stack:
+                other = stack.pop()
+                if other in seen:
+                    continue
+                seen.add(other)
+                stack.extend(self.dependents[other])
+                score = own[other]
+                if score > best or (score == best and source is not None and tie[other] < tie[source]):
+                    best, source = score, other
+            effective[key], origin[key] = best, source
+        return effective, origin
 
+    def _prerequisites_first(self, keys: list[str]) -> list[str]:
+        """Keep the tie order, but put each item's prerequisites in the group directly before it."""
+        if len(keys) == 1:
+            return keys
+        position = {key: index for index, key in enumerate(keys)}
+        placed: list[str] = []
+        done: set[str] = set()
+        for key in keys:
+            if key in done:
+                continue
+            # depth-first, prerequisites before the item, without recursion (chains may be long)
+            done.add(key)
+            stack: list[tuple[str, list[str]]] = [(key, self._needs_in(key, position, done))]
+            while stack:
+                current, pending = stack[-1]
+                if pending:
+                    needed = pending.pop(0)
+                    if needed not in done:
+                        done.add(needed)
+                        stack.append((needed, self._needs_in(needed, position, done)))
+                else:
+                    placed.append(current)
+                    stack.pop()
+        return placed
 
-def _resolve(item_id: str, items: Mapping[str, Item]) -> str | None:
-    if item_id in items:
-        return item_id
-    upper = item_id.upper()
-    return next((key for key in items if key.upper() == upper), None)
-
-
-def _prerequisites_first(keys: list[str], items: Mapping[str, Item]) -> list[str]:
-    """Keep the tie order, but put each item's prerequisites in the group directly before it."""
-    position = {key: index for index, key in enumerate(keys)}
-    placed: list[str] = []
-    done: set[str] = set()
-
-    def visit(key: str) -> None:
-        done.add(key)
-        needs = [k for k in (_resolve(d, items) for d in items[key].depends_on) if k in position]
-        for needed in sorted(needs, key=position.__getitem__):
-            if needed not in done:
-                visit(needed)
-        placed.append(key)
-
-    for key in keys:
-        if key not in done:
-            visit(key)
-    return placed
+    def _needs_in(self, key: str, position: Mapping[str, int], done: set[str]) -> list[str]:
+        needs = [n for n in self.needs[key] if n in position and n not in done]
+        return sorted(needs, key=position.__getitem__)
 
 
 def tie_key(item: Item) -> tuple[float, dt.date, tuple[str, int, str]]:

@@ -18,7 +18,7 @@ from backlogctl.config import Config
 from backlogctl.model import FIBONACCI, IMPACT_STEPS, Item
 from backlogctl.scoring.formula import EvaluationError
 from backlogctl.scoring.models import Compiled, read_inputs, select
-from backlogctl.scoring.ranking import order, rank_with
+from backlogctl.scoring.ranking import Order, rank_with
 
 WEIGHT_SPREAD = 0.5
 STEPS: dict[str, tuple[float, ...]] = {
@@ -61,10 +61,11 @@ def stability(
     values = {key: read_inputs(item, compiled)[0] for key, item in chosen.items()}
     rng = random.Random(seed)
     places: dict[str, list[int]] = {key: [] for key in chosen}
+    ordered = Order(chosen, config.statuses.closed)
     for _ in range(runs):
         perturbed = _perturb_weights(compiled, rng)
         own = {key: _value(perturbed, _perturb_scores(values[key], rng)) for key in chosen}
-        for place, (key, _effective, _origin) in enumerate(order(chosen, own, config), start=1):
+        for place, (key, _effective, _origin) in enumerate(ordered(own), start=1):
             places[key].append(place)
     return [
         Stability(
