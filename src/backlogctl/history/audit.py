@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -151,12 +152,13 @@ class Trail:
     ) -> Iterator[tuple[str, Change]]:
         """(item id, change) for every item file the commits touched; ``only`` one id."""
         commits = list(commits)
+        items = functools.cache(lambda path: is_item_path(path, self.items_dir))
         sides = {
             blob: path
             for commit in commits
             for f in commit.files
             for blob, path in ((f.old_blob, f.old_path), (f.new_blob, f.new_path))
-            if blob and path and is_item_path(path, self.items_dir)
+            if blob and path and items(path)
         }
         if only is not None:
             ids = self.ids(sides)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import pickle
 import sqlite3
@@ -18,9 +19,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from backlogctl.history.walk import CommitInfo
+from backlogctl.history.walk import CommitInfo, from_plain, to_plain
 
-VERSION = "1"
+VERSION = "2"
 KEEP_CHAINS = 8
 _ERRORS = (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError, OSError)
 
@@ -144,7 +145,7 @@ class HistoryCache:
             row = self._db.execute(
                 "SELECT commits FROM chains WHERE key = ?", (f"{folder}\x1f{tip}",)
             ).fetchone()
-            return None if row is None else list(pickle.loads(row[0]))
+            return None if row is None else from_plain(marshal.loads(row[0]))
         except _ERRORS:
             return None
 
@@ -154,7 +155,7 @@ class HistoryCache:
         import time
 
         try:
-            blob = pickle.dumps(commits, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = marshal.dumps(to_plain(commits))
             self._db.execute(
                 "INSERT OR REPLACE INTO chains VALUES (?, ?, ?)", (f"{folder}\x1f{tip}", blob, time.time_ns())
             )

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from backlogctl.history.git import Repo
 
@@ -20,8 +19,7 @@ _FORMAT = "--format=%x01%H%x1f%an%x1f%aI%x1f%B%x1f"
 _ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
 
 
-@dataclass(frozen=True, slots=True)
-class FileChange:
+class FileChange(NamedTuple):
     """One item file changed by one commit (paths relative to the backlog root)."""
 
     status: str
@@ -31,8 +29,7 @@ class FileChange:
     new_path: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class CommitInfo:
+class CommitInfo(NamedTuple):
     """A commit that touched item files, with the files it touched."""
 
     sha: str
@@ -95,6 +92,8 @@ def diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
     for key in keys:
         dotted = f"{prefix}{key}"
         before, after = old.get(key), new.get(key)
+        if before == after and type(before) is type(after):
+            continue  # most fields of most commits
         nested = isinstance(before, dict) or isinstance(after, dict)
         if nested and isinstance(before, dict | None) and isinstance(after, dict | None):
             changes += diff(before or {}, after or {}, f"{dotted}.")
@@ -102,3 +101,12 @@ def diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
         if before != after or type(before) is not type(after):
             changes.append((dotted, before, after))
     return changes
+
+
+def to_plain(commits: list[CommitInfo]) -> list[Any]:
+    """Commits as nested tuples of strings, for a fast `marshal` cache."""
+    return [(*c[:4], tuple(tuple(f) for f in c.files)) for c in commits]
+
+
+def from_plain(rows: list[Any]) -> list[CommitInfo]:
+    return [CommitInfo(*row[:4], tuple(FileChange._make(f) for f in row[4])) for row in rows]
