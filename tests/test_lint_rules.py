@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backlogctl import backlog as backlog_module
 from backlogctl.config import ScoringModel, builtin_models
@@ -144,3 +146,19 @@ def test_clean_files_stay_on_the_fast_path(backlog: Path) -> None:
     started = time.perf_counter()
     assert check(loaded, today=TODAY) == []
     assert time.perf_counter() - started < 1.0
+
+
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list("id: AI-1\ntitle[]{}&*!|>-'\"#\t  scores:effort 5\u00e4")), max_size=120
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.one_of(YAMLISH.map(str.encode), st.binary(max_size=80)))
+def test_any_file_content_becomes_problems_never_an_exception(backlog: Path, content: bytes) -> None:
+    (backlog / "items" / "AI-1-fuzz.yaml").write_bytes(content)
+    add(backlog, "AI-2", extra="last_reviewed: 2026-11-18\n")
+    problems = lint(backlog)
+    assert all(p.rule in RULES and p.line is not None and p.line >= 1 for p in problems)
+    assert all(p.path == "items/AI-1-fuzz.yaml" for p in problems if p.item != "AI-2")
+    assert not [p for p in problems if p.path == "items/AI-2-item.yaml" and p.rule != "duplicate-id"]
