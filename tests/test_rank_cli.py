@@ -92,7 +92,7 @@ def test_table_marks_inherited_scores_and_lists_left_out(ranked: Path, run: Run)
     row = next(line for line in lines if " AI-1 " in line)
     assert "← AI-4" in row
     assert "left out" in result.stdout
-    assert "AI-3: status deployed is not rankable" in result.stdout
+    assert "status deployed (--all ranks it): AI-3" in result.stdout
 
 
 def test_csv_and_markdown(ranked: Path, run: Run) -> None:
@@ -102,7 +102,7 @@ def test_csv_and_markdown(ranked: Path, run: Run) -> None:
     markdown = run("rank", "--format", "markdown").stdout
     assert "| rank | id | title |" in markdown
     assert "Invoice OCR \\| accounts payable" in markdown
-    assert "- AI-3: status deployed is not rankable (--all ranks it)" in markdown
+    assert "- status deployed (--all ranks it): AI-3" in markdown
 
 
 def test_top_all_and_model(ranked: Path, run: Run) -> None:

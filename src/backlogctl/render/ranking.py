@@ -80,13 +80,13 @@ def score_text(value: float) -> str:
     return f"{value:.2f}"
 
 
-def contributors(entry: Ranked, count: int = 2) -> str:
+def contributors(entry: Ranked, count: int = 2, separator: str = ", ") -> str:
     """The terms that add most to the score, biggest first."""
     ranked = sorted(
         (t for t in entry.terms if t.criterion not in ("baseline", "formula")),
         key=lambda t: (-t.contribution, t.criterion),
     )
-    return ", ".join(f"{t.criterion} {t.contribution:+.1f}" for t in ranked[:count])
+    return separator.join(f"{t.criterion} {t.contribution:+.1f}" for t in ranked[:count])
 
 
 def effective_text(entry: Ranked) -> str:
@@ -113,7 +113,7 @@ def _columns(view: RankView) -> list[str]:
     return columns
 
 
-def _cells(view: RankView, entry: Ranked) -> list[str]:
+def _cells(view: RankView, entry: Ranked, separator: str = ", ") -> list[str]:
     cells = [
         str(entry.rank),
         entry.item.id,
@@ -121,7 +121,7 @@ def _cells(view: RankView, entry: Ranked) -> list[str]:
         entry.item.status or "",
         score_text(entry.score),
         effective_text(entry),
-        contributors(entry),
+        contributors(entry, separator=separator),
     ]
     if view.movement is not None:
         cells.append(movement_text(view, entry))
@@ -147,10 +147,18 @@ def _table(view: RankView) -> None:
     out.print(f"[dim]{escape(_heading(view))}[/dim]")
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in _columns(view):
-        table.add_column(column, overflow="fold", max_width=40 if column == "title" else None,
-                         justify="right" if column in ("rank", "score") else "left")
+        # Only the title wraps; numbers and contributors stay on one line each.
+        table.add_column(
+            column,
+            overflow="fold",
+            no_wrap=column != "title",
+            min_width=12 if column == "title" else None,
+            max_width=40 if column == "title" else None,
+            justify="right" if column in ("rank", "score") else "left",
+        )
     for entry in view.entries:
-        table.add_row(*(escape(cell) for cell in _cells(view, entry)))
+        # one contributor per line: narrow terminals then wrap titles, not "effort +22.4"
+        table.add_row(*(escape(cell) for cell in _cells(view, entry, separator="\n")))
     out.print(table)
     if view.explain:
         for entry in view.entries:
@@ -162,10 +170,24 @@ def _table(view: RankView) -> None:
     out.print(f"[dim]{shown} of {total} ranked item{'s' if total != 1 else ''}[/dim]")
     if view.ranking.left_out:
         out.print("\n[bold]left out[/bold]")
-        for key, reason in view.ranking.left_out:
-            out.print(f"  {escape(key)}: {escape(reason)}")
+        for line in left_out_lines(view.ranking):
+            out.print(f"  {escape(line)}")
     for note in view.notes:
         out.print(f"[dim]{escape(note)}[/dim]")
+
+
+def left_out_lines(ranking: Ranking) -> list[str]:
+    """Why items are not ranked; items held back only by their status share one line per status."""
+    lines: list[str] = []
+    by_status: dict[str, list[str]] = {}
+    for key, reason in ranking.left_out:
+        status = reason.removeprefix("status ").partition(" is not rankable")
+        if reason.startswith("status ") and status[1]:
+            by_status.setdefault(status[0], []).append(key)
+        else:
+            lines.append(f"{key}: {reason}")
+    lines += [f"status {status} (--all ranks it): {', '.join(keys)}" for status, keys in by_status.items()]
+    return lines
 
 
 def _csv(view: RankView) -> None:
@@ -209,5 +231,5 @@ def markdown(view: RankView) -> str:
             out += [f"  - {_md(line)}" for line in lines(entry)]
     if view.ranking.left_out:
         out += ["", "Left out:", ""]
-        out += [f"- {_md(key)}: {_md(reason)}" for key, reason in view.ranking.left_out]
+        out += [f"- {_md(line)}" for line in left_out_lines(view.ranking)]
     return "\n".join(out) + "\n"
