@@ -104,7 +104,8 @@ def changes_markdown(changes: BacklogChanges, titles: dict[str, str], since_labe
 def due_text(items: Sequence[DueItem], cadence: int) -> str:
     if not items:
         return f"No open item is due for review (cadence {cadence} days)."
-    lines = [f"{len(items)} open items due for review (cadence {cadence} days):"]
+    noun = "item" if len(items) == 1 else "items"
+    lines = [f"{len(items)} open {noun} due for review (cadence {cadence} days):"]
     width = max(len(d.id) for d in items)
     for d in items:
         when = (
