@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from backlogctl.cli.app import app, command, handle_errors, start_dir
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class HistoryFormat(StrEnum):
@@ -102,8 +105,14 @@ review_app = typer.Typer(
 app.add_typer(review_app, name="review")
 
 
-def _review_command(name: str):  # type: ignore[no-untyped-def]
-    return lambda func: review_app.command(name)(handle_errors(func))
+def _review_command(name: str) -> Callable[[F], F]:
+    """Register a `review` sub-command whose BacklogErrors become exit codes."""
+
+    def register(func: F) -> F:
+        review_app.command(name)(handle_errors(func))
+        return func
+
+    return register
 
 
 @_review_command("due")

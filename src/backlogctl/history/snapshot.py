@@ -13,7 +13,7 @@ from backlogctl.backlog import Backlog, entries_from
 from backlogctl.config import CONFIG_NAME, BacklogDir, Config, parse_config
 from backlogctl.errors import ConfigError, GitError, InputError, NotFoundError
 from backlogctl.history.git import BlobReader, Repo, locate
-from backlogctl.store.read import MAX_BYTES
+from backlogctl.store.read import MAX_BYTES, decode
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LAST_REVIEW = "last-review"
@@ -111,7 +111,7 @@ def parse_blob(raw: bytes | None, path: Path) -> store.Loaded:
             raise InputError("missing from the git object store", path=path)
         if len(raw) > MAX_BYTES:
             raise InputError(f"file is {len(raw) / 1e6:.1f} MB; item files are limited to 1 MiB", path=path)
-        data = store.parse(store.decode(raw, path), path)
+        data = store.parse(decode(raw, path), path)
         if not isinstance(data, dict):
             found = "empty" if data is None else f"a {type(data).__name__}"
             raise InputError(f"is {found}; an item file must be a mapping of field: value", path=path, line=1)
@@ -127,7 +127,7 @@ def config_at(repo: Repo, reader: BlobReader, sha: str, rev: str) -> Config:
     if raw is None:
         raise NotFoundError(f"{CONFIG_NAME} did not exist at {rev}; pick a later revision")
     try:
-        data: Any = store.parse(store.decode(raw, shown), shown)
+        data: Any = store.parse(decode(raw, shown), shown)
     except InputError as exc:
         raise ConfigError(exc.message, path=shown, line=exc.line) from None
     return parse_config(data, shown)
