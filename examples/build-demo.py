@@ -404,7 +404,8 @@ def first_states(final: dict[str, str]) -> dict[str, str]:
         reviewed = scalar(final[item], "last_reviewed")
         if reviewed is not None and reviewed >= IMPORT[0][:10]:
             created = scalar(text, "created") or ""
-            texts[item] = put(text, "last_reviewed", SPREADSHEET_REVIEW if created <= SPREADSHEET_REVIEW else None)
+            before = SPREADSHEET_REVIEW if created <= SPREADSHEET_REVIEW else None
+            texts[item] = put(text, "last_reviewed", before)
     return texts
 
 
@@ -421,7 +422,8 @@ def check_plan(final: dict[str, str]) -> None:
             current[(step.item, name)] = new
     for (item, name), value in current.items():
         if scalar(final[item], name) != value:
-            raise DemoError(f"{item} {name}: the plan ends at {value}, examples/ai-lab has {scalar(final[item], name)}")
+            example = scalar(final[item], name)
+            raise DemoError(f"{item} {name}: the plan ends at {value}, examples/ai-lab has {example}")
 
 
 # --- the history ------------------------------------------------------------------
@@ -498,7 +500,8 @@ def apply_add(dest: Path, step: Add, files: dict[str, Path], first: dict[str, st
     if (item, relative) != (step.item, expected):
         raise DemoError(f"backlogctl new made {item} {relative}, the plan expects {step.item} {expected}")
     if scalar(text, "created") != step.when[:10]:
-        raise DemoError(f"{step.item}: created is {scalar(text, 'created')}, the plan adds it on {step.when[:10]}")
+        created = scalar(text, "created")
+        raise DemoError(f"{step.item}: created is {created}, the plan adds it on {step.when[:10]}")
     # The author fills in the template.
     (dest / expected).write_text(text, encoding="utf-8")
     commit(dest, step.who, step.when, f"{step.item}: add {title.group(1)}", step.why)
