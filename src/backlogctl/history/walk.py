@@ -109,4 +109,6 @@ def to_plain(commits: list[CommitInfo]) -> list[Any]:
 
 
 def from_plain(rows: list[Any]) -> list[CommitInfo]:
-    return [CommitInfo(row[0], row[1], row[2], row[3], tuple(FileChange._make(f) for f in row[4])) for row in rows]
+    return [
+        CommitInfo(row[0], row[1], row[2], row[3], tuple(FileChange._make(f) for f in row[4])) for row in rows
+    ]
