@@ -22,6 +22,7 @@ UNSURE: Any = object()
 # Floats with a leading dot and an unsigned exponent (.5e3: ruamel reads a
 # string) and special floats in odd spellings (-.inF: ruamel reads a string).
 _RISKY_FLOAT = re.compile(r"\.[0-9_]+[eE][0-9]|\.(?i:inf|nan)")
+_FLOW_QUESTION = re.compile(r"[\[{,][ \t]*\?")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
@@ -46,14 +47,18 @@ def parse(text: str) -> Any:
 
 
 def _risky(text: str) -> bool:
-    """Tags, anchors and aliases, merge keys, directives, odd floats."""
+    """No final newline, tags, anchors, merge keys, directives, odd floats, flow "?"."""
     return (
-        "!" in text
+        # yaml-rs adds a line break to a block scalar that ends the file without one.
+        not text.endswith("\n")
+        or "!" in text
         or "&" in text
         or "<<" in text
         or text.startswith("%")
         or "\n%" in text
         or _RISKY_FLOAT.search(text) is not None
+        # ruamel reads "[?x]" as a mapping {x: null}, yaml-rs as the text "?x".
+        or ("?" in text and _FLOW_QUESTION.search(text) is not None)
     )
 
 
@@ -77,8 +82,9 @@ def _plain(root: dict[str, Any], text: str) -> bool:
         if depth > MAX_DEPTH:
             return False  # the exact loader reports it
         if type(node) is dict:
-            if not all(type(key) is str for key in node):
-                return False
+            for key in node:
+                if type(key) is not str or (key[4:5] == "-" and _DATE_LIKE.match(key)):
+                    return False
             values = node.values()
         else:
             values = node
@@ -90,6 +96,9 @@ def _plain(root: dict[str, Any], text: str) -> bool:
                 # ruamel rejects impossible dates (2024-02-30) that yaml-rs keeps as
                 # text, and reads a bare "=" as the YAML value tag.
                 if value == "=" or (value[4:5] == "-" and _DATE_LIKE.match(value)):
+                    return False
+                # yaml-rs keeps a newline for an empty block scalar ("|" then nothing).
+                if value[:1] == "\n" and not value.strip("\n"):
                     return False
             elif kind is dt.date:
                 if _quoted(value, text):
