@@ -166,7 +166,9 @@ rendered = st.one_of(
     scalar_text,
     scalar_text.map(_quoted),
     scalar_text.map(_single),
-    st.lists(scalar_text.filter(lambda s: "\n" not in s), max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+    st.lists(scalar_text.filter(lambda s: "\n" not in s), max_size=3).map(
+        lambda xs: "[" + ", ".join(xs) + "]"
+    ),
 )
 block = st.tuples(st.sampled_from(["|", "|-", "|+", ">", ">-", "|2"]), st.lists(scalar_text, max_size=3))
 

@@ -1,0 +1,109 @@
+"""The read path: the parse cache stays correct when files change, and odd files are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from backlogctl.errors import InputError
+from backlogctl.store import cache, load_items, read_bytes
+
+ITEM = "id: AI-1\ntitle: Churn\ncreated: 2025-01-02\nscores:\n  effort: 5\ntags: [no]\n"
+OLD = time.time_ns() - 3600 * 10**9
+
+
+def write_old(path: Path, text: str) -> None:
+    """Write and backdate the file, so the cache trusts it."""
+    path.write_text(text)
+    os.utime(path, ns=(OLD, OLD))
+
+
+def test_warm_run_reads_from_the_cache(tmp_path: Path) -> None:
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, ITEM)
+    first = load_items([item], cache_for=tmp_path)
+    assert cache.location(tmp_path).is_file()
+    second = load_items([item], cache_for=tmp_path)
+    assert first[0].data == second[0].data
+    assert second[0].data is not None and second[0].data["created"] == dt.date(2025, 1, 2)
+
+
+def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path) -> None:
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, ITEM)
+    load_items([item], cache_for=tmp_path)
+    changed = ITEM.replace("Churn", "Chorn")
+    assert len(changed) == len(ITEM)
+    write_old(item, changed)  # same size, same mtime: only ctime (and content) differ
+    loaded = load_items([item], cache_for=tmp_path)
+    assert loaded[0].data is not None and loaded[0].data["title"] == "Chorn"
+
+
+def test_a_replaced_file_shows_the_new_content(tmp_path: Path) -> None:
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, ITEM)
+    load_items([item], cache_for=tmp_path)
+    other = tmp_path / "new.tmp"
+    write_old(other, ITEM.replace("effort: 5", "effort: 8"))
+    os.replace(other, item)
+    loaded = load_items([item], cache_for=tmp_path)
+    assert loaded[0].data is not None and loaded[0].data["scores"]["effort"] == 8
+
+
+def test_recently_changed_files_are_not_cached(tmp_path: Path) -> None:
+    item = tmp_path / "AI-1-churn.yaml"
+    item.write_text(ITEM)
+    load_items([item], cache_for=tmp_path)
+    stored = cache.Cache(tmp_path)
+    assert str(item) not in stored.old
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, ITEM)
+    location = cache.location(tmp_path)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    location.write_bytes(b"\x00garbage")
+    assert load_items([item], cache_for=tmp_path)[0].data is not None
+
+
+def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, ITEM)
+    assert load_items([item], cache_for=tmp_path)[0].data is not None
+
+
+def test_no_cache_environment_variable_turns_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKLOGCTL_NO_CACHE", "1")
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, ITEM)
+    load_items([item], cache_for=tmp_path)
+    assert not cache.location(tmp_path).exists()
+
+
+def test_bad_files_are_reported_not_cached(tmp_path: Path) -> None:
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, "id: [unclosed\n")
+    for _ in range(2):
+        loaded = load_items([item], cache_for=tmp_path)
+        assert loaded[0].data is None and loaded[0].error is not None
+        assert "line" in str(loaded[0].error) or loaded[0].error.line is not None
+
+
+def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "AI-2-pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_bytes(fifo)
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder"):
+        read_bytes(tmp_path)
