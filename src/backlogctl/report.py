@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from backlogctl.scoring import Ranking
 
 LAST_REVIEW = "last-review"
+SETTLED_SPREAD = 2
+"""A place is settled when its likely ranks (p5-p95) span at most this many places..."""
+SURE = 0.9
+"""...or when the item is in the top N (or out of it) in at least this share of the runs."""
 STABILITY_TOP = 5
 
 HIGH_FROM = 8
@@ -120,7 +124,9 @@ class Place:
 
     @property
     def settled(self) -> bool:
-        return self.low == self.high
+        """The place moves by at most SETTLED_SPREAD, or top-N membership is (almost) certain."""
+        certain = self.p_top is not None and (self.p_top >= SURE or self.p_top <= 1 - SURE)
+        return self.high - self.low <= SETTLED_SPREAD or certain
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from backlogctl import __version__
 from backlogctl.render import chart
-from backlogctl.report import ModelInfo, Pack, RankedItem
+from backlogctl.report import SETTLED_SPREAD, SURE, ModelInfo, Pack, RankedItem
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -32,6 +32,8 @@ def render(pack: Pack) -> str:
         contributors=contributors,
         movement_cell=movement_cell,
         value=value,
+        settled_spread=SETTLED_SPREAD,
+        sure=SURE,
     )
 
 
