@@ -1,0 +1,214 @@
+"""Time whole backlogctl processes next to their floors; print a markdown table.
+
+Each figure is the median of repeated runs after one warm-up, with the peak
+RSS of the slowest-memory run (``resource.getrusage(RUSAGE_CHILDREN)`` per
+fresh child). Floors run in the same session on the same data, so the
+ratios, not the absolute times, are the result.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.generate import generate
+
+PY = sys.executable
+TYPER_APP = "import typer\napp = typer.Typer()\n@app.command()\ndef main(version: bool = False) -> None:\n    pass\napp()\n"
+READ_FILES = "import os,sys\nfor d,_,fs in os.walk(sys.argv[1]):\n    for f in fs: open(os.path.join(d,f),'rb').read()\n"
+PARSE_FLOOR = (
+    "import gc,os,sys,yaml_rs\ngc.disable()\nfrom backlogctl.model import Item\n"
+    "for d,_,fs in os.walk(sys.argv[1]):\n    for f in fs:\n"
+    "        Item.model_validate(yaml_rs.loads(open(os.path.join(d,f),encoding='utf-8').read()))\n"
+)
+
+
+@dataclass
+class Figure:
+    seconds: float
+    rss_mib: float
+    ok: bool
+    note: str = ""
+
+
+def measure(
+    argv: list[str], cwd: Path, env: dict[str, str], runs: int, before: list[str] | None = None
+) -> Figure:
+    """Median wall time of ``runs`` runs after one warm-up; peak RSS of the child."""
+    times: list[float] = []
+    peak = 0.0
+    ok = True
+    note = ""
+    for attempt in range(runs + 1):
+        if before:
+            subprocess.run(before, cwd=cwd, env=env, capture_output=True, check=False)
+        start = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:  # the child: exec the command with output discarded
+            os.chdir(cwd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            try:
+                os.execvpe(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        _, status, usage = os.wait4(pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            ok, note = False, f"exit {code}"
+        if attempt:
+            times.append(elapsed)
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return Figure(statistics.median(times), peak, ok, note)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def cli(*args: str) -> list[str]:
+    return [shutil.which("backlogctl") or "backlogctl", *args]
+
+
+def run(items: list[int], commits: int, runs: int, workdir: Path) -> str:
+    env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache"), "NO_COLOR": "1", "COLUMNS": "120"}
+    cold = {**env, "BACKLOGCTL_NO_CACHE": "1"}
+    rows: list[tuple[str, str, Figure, str, Figure | None]] = []
+
+    def row(size: str, what: str, fig: Figure, floor_name: str = "", floor: Figure | None = None) -> None:
+        rows.append((size, what, fig, floor_name, floor))
+
+    empty = workdir / "empty"
+    empty.mkdir(exist_ok=True)
+    pass_floor = measure([PY, "-c", "pass"], empty, env, runs)
+    typer_floor = measure([PY, "-c", TYPER_APP, "--version"], empty, env, runs)
+    row("-", "python -c pass", pass_floor)
+    row("-", "bare typer app --version", typer_floor)
+    row("-", "backlogctl --version", measure(cli("--version"), empty, env, runs), "typer app", typer_floor)
+    row("-", "backlogctl --help", measure(cli("--help"), empty, env, runs), "typer app", typer_floor)
+    for n in items:
+        root = generate(workdir / f"items-{n}", n)
+        size = f"{n:,} items"
+        read_floor = measure([PY, "-c", READ_FILES, "items"], root, env, runs)
+        parse_floor = measure([PY, "-c", PARSE_FLOOR, "items"], root, env, runs)
+        row(size, "floor: read every file", read_floor)
+        row(size, "floor: yaml-rs parse + pydantic", parse_floor)
+        for command in ("lint", "rank"):
+            row(
+                size,
+                f"{command} cold (no cache)",
+                measure(cli(command), root, cold, runs),
+                "parse floor",
+                parse_floor,
+            )
+            row(
+                size,
+                f"{command} warm (cache)",
+                measure(cli(command), root, env, runs),
+                "parse floor",
+                parse_floor,
+            )
+    if commits:
+        n = max(items)
+        root = generate(workdir / f"history-{n}", n, commits=commits, branches=200)
+        size = f"{n:,} items, {commits:,} commits"
+        log_floor = measure(
+            ["git", "log", "--raw", "--no-renames", "--format=%H %an %aI %s"], root, env, runs
+        )
+        row(size, "floor: git log --raw", log_floor)
+        first = sorted((root / "items").glob("AI-1-*.yaml"))
+        target = first[0].relative_to(root).as_posix() if first else "items"
+        path_floor = measure(["git", "log", "--follow", "--format=%H", "--", target], root, env, runs)
+        row(size, "floor: git log -- PATH", path_floor)
+        since = subprocess.run(
+            ["git", "rev-list", "--max-parents=0", "main"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        row(
+            size,
+            "changes --since ROOT cold",
+            measure(cli("changes", "--since", since, "--format", "json"), root, cold, runs),
+            "git log --raw",
+            log_floor,
+        )
+        row(
+            size,
+            "changes --since ROOT warm",
+            measure(cli("changes", "--since", since, "--format", "json"), root, env, runs),
+            "git log --raw",
+            log_floor,
+        )
+        row(
+            size,
+            "history AI-1",
+            measure(cli("history", "AI-1", "--format", "json"), root, env, runs),
+            "git log -- PATH",
+            path_floor,
+        )
+        created = root / "items"
+        clean = ["sh", "-c", f"rm -f {created}/AI-*-bench-new.yaml"]
+        row(
+            size,
+            "new (200 branches)",
+            measure(cli("new", "Bench new"), root, env, runs, before=clean),
+            "",
+            None,
+        )
+    return table(rows, runs)
+
+
+def table(rows: list[tuple[str, str, Figure, str, Figure | None]], runs: int) -> str:
+    lines = [
+        f"Machine: {machine()}; median of {runs} runs after a warm-up.",
+        "",
+        "| size | what | median s | peak MiB | vs floor | floor |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for size, what, fig, floor_name, floor in rows:
+        seconds = f"{fig.seconds:.3f}" if fig.ok else f"{fig.seconds:.3f} ({fig.note})"
+        ratio = f"{fig.seconds / floor.seconds:.2f}×" if floor and floor.seconds > 0 else ""
+        lines.append(f"| {size} | {what} | {seconds} | {fig.rss_mib:.0f} | {ratio} | {floor_name} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--items", default="1000,10000", help="comma-separated backlog sizes")
+    parser.add_argument("--commits", type=int, default=10000, help="git history length (0: none)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="200 items, 300 commits, 2 runs (CI smoke)")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.items, args.commits = "200", 300
+        args.runs = min(args.runs, 2)
+    sizes = [int(s) for s in args.items.split(",") if s]
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        print(run(sizes, args.commits, args.runs, args.keep))
+        return
+    with tempfile.TemporaryDirectory(prefix="backlogctl-bench-") as folder:
+        print(run(sizes, args.commits, args.runs, Path(folder)))
