@@ -9,6 +9,7 @@ line endings, a BOM.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 from backlogctl.errors import InputError
@@ -27,10 +28,15 @@ def compose(text: str) -> Any:
     """The node tree of a document, with character positions."""
     from ruamel.yaml.error import YAMLError
 
+    from backlogctl.store.read import check_nesting
+
+    check_nesting(text, Path("<text>"))
     try:
         return _yaml().compose(text)
     except YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise InputError("nested too deeply; flatten the structure") from None
 
 
 def key_lines(text: str) -> dict[str, tuple[int, int]]:
@@ -49,6 +55,12 @@ def key_lines(text: str) -> dict[str, tuple[int, int]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from backlogctl.store.read import check_nesting
+
+    try:
+        check_nesting(text, Path("<text>"))
+    except InputError:
+        return found
     try:
         # The C composer gives the same marks ten times faster than the round-trip
         # one (lint calls this for every file with a problem); it speaks YAML 1.1
@@ -59,7 +71,10 @@ def key_lines(text: str) -> dict[str, tuple[int, int]]:
             root = compose(text)
         except InputError:
             return found
-    walk(root, "")
+    try:
+        walk(root, "")
+    except RecursionError:  # indentation nests ~1,400 levels deep at most; lines are a courtesy
+        pass
     return found
 
 

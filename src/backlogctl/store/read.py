@@ -127,6 +127,7 @@ def parse_exact(text: str, path: Path) -> Any:
     """Parse YAML 1.2 text with ruamel's safe loader; errors name line and column."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    check_nesting(text, path)
     try:
         data = _loader().load(text)
     except MarkedYAMLError as exc:
@@ -145,6 +146,43 @@ def parse_exact(text: str, path: Path) -> Any:
         _check_expansion(data, path)
     _check_depth(data, path)
     return data
+
+
+NESTING_SIGNS = "[{-?"
+"""Characters that can open a nesting level without a new, deeper-indented line."""
+NESTING_BUDGET = 1000
+"""Below this many nesting signs a document cannot nest dangerously deep."""
+
+
+def check_nesting(text: str, path: Path) -> None:
+    """Refuse oversized text and deep nesting before a composer sees it.
+
+    The C composer recurses without a limit (it segfaults near 30,000 levels)
+    and is quadratic in flow depth, so depth is measured first from the
+    parser's events, which stream without recursion and stop at MAX_DEPTH.
+    Indentation alone cannot nest deeper than ~1,400 levels in MAX_BYTES.
+    """
+    from ruamel.yaml.error import YAMLError
+
+    if len(text) > MAX_BYTES:
+        raise InputError(f"text is over {MAX_BYTES >> 10} KiB; item files are limited to that", path=path)
+    if sum(text.count(sign) for sign in NESTING_SIGNS) < NESTING_BUDGET:
+        return
+    depth = 0
+    try:
+        for event in _loader().parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark is not None else None
+                    raise InputError(
+                        f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure", path=path, line=line
+                    )
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        return  # a syntax error before any deep level: the loader reports it with its line
 
 
 def _check_expansion(data: Any, path: Path) -> None:
