@@ -111,7 +111,9 @@ class Trail:
 
     def _extends(self, known: str, tip: str) -> bool:
         """Whether ``known`` lies on ``tip``'s first-parent line."""
-        lines = self.repo.text("rev-list", "--first-parent", "--parents", tip, f"^{known}").splitlines()
+        # A cached tip can be gone: history rewritten, or the repository rebuilt at the same path.
+        out = self.repo.run("rev-list", "--first-parent", "--parents", tip, f"^{known}", check=False)
+        lines = out.decode("utf-8", "replace").splitlines()
         return bool(lines) and lines[-1].split()[1:2] == [known]
 
     def first_parent_range(self, since: str, until: str) -> set[str]:
