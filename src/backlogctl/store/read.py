@@ -134,18 +134,56 @@ def parse_exact(text: str, path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         column = f", column {mark.column + 1}" if mark is not None else ""
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise InputError(f"invalid YAML{column}: {problem}; fix the syntax", path=path, line=line) from None
+        problem = _explain(exc, text, line)
+        raise InputError(f"invalid YAML{column}: {problem}", path=path, line=line) from None
     except YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}; fix the syntax", path=path) from None
     except RecursionError:
         raise InputError(f"nested too deeply (over {MAX_DEPTH} levels)", path=path) from None
-    except ValueError as exc:  # e.g. a date like 2026-13-40
-        raise InputError(f"invalid value: {exc}; write a real date as YYYY-MM-DD", path=path) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2026-13-40
+        raise _bad_value(exc, text, path) from None
     if "&" in text:
         _check_expansion(data, path)
     _check_depth(data, path)
     return data
+
+
+_BAD_TAG = re.compile(r"constructor for the tag '([^']*)'")
+_DATE_VALUE = re.compile(r"^[ \t]*(?:- )?([\w.-]+):[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})\b", re.MULTILINE)
+
+
+def _explain(exc: Any, text: str, line: int | None) -> str:
+    """The parser's complaint, with what to do for the mistakes people make."""
+    problem = str(exc.problem or exc.context or "invalid YAML").strip()
+    tag = _BAD_TAG.search(problem)
+    if tag:
+        return f"the tag {tag.group(1)!r} is not allowed; item files hold plain text, numbers, dates, lists and mappings"
+    if line is not None:
+        lines = text.splitlines()
+        if line <= len(lines):
+            current = lines[line - 1]
+            if "\t" in current[: len(current) - len(current.lstrip(" \t"))]:
+                return "a tab is used for indentation; YAML indents with spaces only"
+    return f"{problem}; fix the syntax"
+
+
+def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
+    """A value the loader could not build: name the impossible date if there is one."""
+    import datetime as dt
+
+    for match in _DATE_VALUE.finditer(text):
+        year, month, day = (int(part) for part in match.groups()[1:])
+        try:
+            dt.date(year, month, day)
+        except ValueError as reason:
+            line = text.count("\n", 0, match.start()) + 1
+            value = "-".join(match.groups()[1:])
+            return InputError(
+                f"invalid value: {match.group(1)}: {value} is not a real date ({reason}); write YYYY-MM-DD",
+                path=path,
+                line=line,
+            )
+    return InputError(f"invalid value: {exc}; remove the explicit tag or write a plain value", path=path)
 
 
 NESTING_SIGNS = "[{-?"
@@ -211,12 +249,18 @@ def _check_expansion(data: Any, path: Path) -> None:
 
 
 def _check_depth(data: Any, path: Path) -> None:
+    """Refuse deep nesting and keys that are not text (``? [a, b]`` makes a tuple key)."""
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise InputError(f"nested too deeply (over {MAX_DEPTH} levels)", path=path)
         if isinstance(node, dict):
+            for key in node:
+                if not isinstance(key, str):
+                    raise InputError(
+                        f"invalid YAML: the key {key!r} is not text; field names are plain words", path=path
+                    )
             stack.extend((child, depth + 1) for child in node.values() if isinstance(child, dict | list))
         elif isinstance(node, list):
             stack.extend((child, depth + 1) for child in node if isinstance(child, dict | list))
