@@ -76,6 +76,10 @@ class Backlog:
         for entry in self.entries:
             if entry.id is not None and entry.id.upper() == wanted:
                 return entry
+        for entry in self.entries:
+            # A file that cannot be read has no id; its name still tells whose it is.
+            if entry.error is not None and entry.path.name.upper().startswith((f"{wanted}-", f"{wanted}.")):
+                raise entry.error
         raise NotFoundError(f"no item with id {item_id!r}; 'backlogctl list' shows the ids")
 
 
