@@ -52,6 +52,12 @@ def key_lines(text: str) -> dict[str, tuple[int, int]]:
             if type(value).__name__ == "MappingNode":
                 walk(value, path + ".")
 
+    from backlogctl.store.lines import scan_key_lines
+
+    scanned = scan_key_lines(text)
+    if scanned is not None:
+        return scanned
+
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
