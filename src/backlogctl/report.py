@@ -296,13 +296,14 @@ def build(
     top: int = STABILITY_TOP,
 ) -> Pack:
     """Assemble the meeting pack of ``backlog`` (the working tree) against ``since``."""
-    from backlogctl import lint, review, scoring
+    from backlogctl import lint, prioritise, review, scoring
 
     today = today or dt.date.today()
     config = backlog.config
     problems = lint.check(backlog, today=today)
-    excluded = lint_gate(problems, backlog.items)
-    ranking = scoring.rank(backlog.items, config, model=model, excluded=excluded)
+    gate = prioritise.lint_gate(backlog, problems)
+    ranking = prioritise.rank_backlog(backlog, model=model, gate=gate)
+    excluded = prioritise.unranked(backlog, ranking)
     baseline, then = _baseline(backlog.root, since, model)
     changes = None if then is None else _changes(backlog, then)
     moved = scoring.movement(ranking, then.ranking) if then is not None else {}
@@ -328,16 +329,6 @@ def build(
     )
 
 
-def lint_gate(problems: Sequence[Problem], items: Sequence[Item]) -> dict[str, str]:
-    """Items with lint errors, which `rank` leaves out too (id -> reason)."""
-    valid = {item.id for item in items}
-    reasons: dict[str, str] = {}
-    for problem in problems:
-        if problem.severity == "error" and problem.item in valid:
-            reasons.setdefault(problem.item, f"lint errors: {problem.message}")
-    return reasons
-
-
 def model_info(config: object, name: str) -> ModelInfo:
     """The header's view of a scoring model: type, description, weights or formula."""
     from backlogctl.config import Config
@@ -361,7 +352,7 @@ class _Then:
 
 def _baseline(root: Path, since: str, model: str | None) -> tuple[Baseline, _Then | None]:
     """The earlier revision and its ranking; without a review tag or git, a note instead."""
-    from backlogctl import history, scoring
+    from backlogctl import history, prioritise
 
     try:
         sha = history.resolve(root, since)
@@ -371,10 +362,8 @@ def _baseline(root: Path, since: str, model: str | None) -> tuple[Baseline, _The
             raise
         return Baseline(since, note=f"No earlier review found: {exc.message.split(';')[0]}"), None
     label = "the last review" if since == LAST_REVIEW else since
-    try:
-        then_ranking = scoring.rank(then.items, then.config, model=model)
-    except BacklogError:  # the model did not exist then: compare with an empty ranking
-        then_ranking = scoring.Ranking(model or "")
+    # Ranked exactly as `rank --since` ranks it; a model unknown then gives an empty ranking.
+    then_ranking = prioritise.rank_backlog(then, model=model, tolerant=True)
     return Baseline(since, sha[:10], label), _Then(sha, then, then_ranking)
 
 

@@ -12,7 +12,6 @@ from backlogctl.cli.app import command, start_dir
 
 if TYPE_CHECKING:
     from backlogctl.backlog import Backlog
-    from backlogctl.scoring import Ranking
 
 
 class RankFormat(StrEnum):
@@ -56,7 +55,7 @@ def rank_command(
 
     Example: backlogctl rank --model wsjf --top 10 --explain
     """
-    from backlogctl import scoring
+    from backlogctl import prioritise, scoring
     from backlogctl.errors import InputError
     from backlogctl.render import ranking as render
 
@@ -65,19 +64,23 @@ def rank_command(
     folder = start_dir(ctx)
     backlog, as_of_sha = _backlog(folder, as_of)
     view = render.RankView(scoring.Ranking(""), top=top, as_of=as_of_sha, explain=explain)
-    view.ranking = _ranking(backlog, model, formula, include_all, strict)
+    view.ranking = prioritise.rank_backlog(
+        backlog, model=model, formula=formula, include_all=include_all, strict=strict
+    )
     if since is not None:
         from backlogctl import history
 
         then_backlog = history.backlog_at(folder, since)
         view.since = history.resolve(folder, since)
-        then = _ranking(then_backlog, model, formula, include_all, strict=False, tolerant=True)
+        then = prioritise.rank_backlog(
+            then_backlog, model=model, formula=formula, include_all=include_all, tolerant=True
+        )
         view.movement = scoring.movement(view.ranking, then)
     if stability:
         view.stability_top = top or 5
         found = scoring.stability(
             backlog.items, backlog.config, model=model, formula=formula, top=view.stability_top,
-            include_all=include_all, excluded=_excluded(backlog, view.ranking),
+            include_all=include_all, excluded=prioritise.unranked(backlog, view.ranking),
         )
         view.stability = {s.id: s for s in found}
     render.render(view, output.value)
@@ -91,63 +94,3 @@ def _backlog(folder: Path, as_of: str | None) -> tuple[Backlog, str | None]:
     from backlogctl import history
 
     return history.backlog_at(folder, as_of), history.resolve(folder, as_of)
-
-
-def _ranking(
-    backlog: Backlog, model: str | None, formula: str | None, include_all: bool, strict: bool,
-    tolerant: bool = False,
-) -> Ranking:
-    """Rank with the lint gate; ``tolerant`` ranks an old revision whose models may differ."""
-    from backlogctl import scoring
-    from backlogctl.errors import BacklogError, Findings
-
-    excluded, unreadable = _lint_gate(backlog)
-    if strict:
-        blocked = [key for key in excluded if _rankable(backlog, key, include_all)]
-        if blocked or unreadable:
-            names = ", ".join([*blocked, *(path for path, _ in unreadable)])
-            raise Findings(f"lint errors in {names}; run 'backlogctl lint' to see them")
-    try:
-        ranking = scoring.rank(
-            backlog.items, backlog.config, model=model, formula=formula, include_all=include_all,
-            excluded=excluded,
-        )
-    except BacklogError:
-        if not tolerant:
-            raise
-        return scoring.Ranking(model or "")
-    ranking.left_out += unreadable
-    return ranking
-
-
-def _rankable(backlog: Backlog, item_id: str, include_all: bool) -> bool:
-    from backlogctl.scoring.ranking import gate
-
-    item = next((i for i in backlog.items if i.id == item_id), None)
-    return item is not None and gate(item, backlog.config, include_all) is None
-
-
-def _lint_gate(backlog: Backlog) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Items with lint errors (id -> reason), and files that are not items at all."""
-    from backlogctl.lint import check
-
-    errors: dict[str, list[str]] = {}
-    unreadable: list[tuple[str, str]] = []
-    valid = {item.id for item in backlog.items}
-    for problem in check(backlog):
-        if problem.severity != "error":
-            continue
-        if problem.item in valid:
-            errors.setdefault(problem.item, []).append(problem.message)
-        elif (problem.item or problem.path) not in (key for key, _ in unreadable):
-            unreadable.append((problem.item or problem.path, f"not a valid item: {problem.message}"))
-    excluded = {
-        key: f"lint errors: {messages[0]}" + (f" (+{len(messages) - 1} more)" if len(messages) > 1 else "")
-        for key, messages in errors.items()
-    }
-    return excluded, unreadable
-
-
-def _excluded(backlog: Backlog, ranking: Ranking) -> dict[str, str]:
-    ranked = {entry.item.id for entry in ranking.entries}
-    return {item.id: "left out" for item in backlog.items if item.id not in ranked}

@@ -14,12 +14,18 @@ from backlogctl.lint.problem import RULES, Finding, Problem
 
 
 def check(
-    backlog: Backlog, *, today: dt.date | None = None, paths: Iterable[Path] | None = None
+    backlog: Backlog,
+    *,
+    today: dt.date | None = None,
+    paths: Iterable[Path] | None = None,
+    locate: bool = True,
 ) -> list[Problem]:
     """Every problem in the backlog, sorted by path and line.
 
     Rules always see the whole backlog (duplicates and dependencies need it);
     ``paths`` (files or folders) only limits which files' problems are returned.
+    ``locate=False`` skips looking up the line of field problems (they get line
+    1), for callers that only need to know which items have problems.
     """
     ctx = Context(backlog, today or dt.date.today())
     wanted = _selector(paths)
@@ -28,7 +34,7 @@ def check(
         for finding in rule.run(ctx):
             if wanted(finding.entry.path):
                 found[finding.entry.path].append((rule.id, finding))
-    problems = [problem for path, findings in found.items() for problem in _problems(ctx, path, findings)]
+    problems = [p for path, findings in found.items() for p in _problems(ctx, path, findings, locate)]
     problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0, p.rule, p.message))
     return problems
 
@@ -40,14 +46,16 @@ def _selector(paths: Iterable[Path] | None) -> Callable[[Path], bool]:
     return lambda path: any(path.resolve().is_relative_to(p) for p in chosen)
 
 
-def _problems(ctx: Context, path: Path, findings: list[tuple[str, Finding]]) -> list[Problem]:
+def _problems(
+    ctx: Context, path: Path, findings: list[tuple[str, Finding]], locate: bool = True
+) -> list[Problem]:
     """Problems of one file; key lines are looked up only here, for files with problems."""
     lines: dict[str, tuple[int, int]] | None = None
     relative = ctx.backlog.relative(path)
     problems = []
     for rule_id, finding in findings:
         line, column = finding.line, finding.column
-        if line is None and finding.field is not None:
+        if line is None and finding.field is not None and locate:
             if lines is None:
                 text = ctx.text(finding.entry)
                 lines = store.key_lines(text) if text is not None else {}
