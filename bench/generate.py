@@ -37,6 +37,9 @@ KINDS = ("new", "implement", "revise", "retire")
 RISKS = ("minimal", "limited", "high", "unassessed")
 FIB = (1, 2, 3, 5, 8, 13, 20)
 EPOCH = dt.date(2023, 1, 2)
+# Review dates are relative to the day of generation: the same seed gives the
+# same backlog on one day, and lint sees the same share of overdue reviews on any.
+TODAY = dt.date.today()
 
 
 def slug(title: str) -> str:
@@ -56,7 +59,9 @@ def item_fields(number: int, rng: random.Random) -> dict[str, object]:
         "team": rng.choice(TEAMS),
         "stakeholders": rng.sample(PEOPLE, 2),
         "created": created,
-        "last_reviewed": created + dt.timedelta(days=rng.randrange(60)),
+        # A lab that reviews every two weeks: most reviews are recent, a few overdue.
+        "last_reviewed": max(created, TODAY - dt.timedelta(days=rng.randrange(13) if rng.random() < 0.92
+                                                            else rng.randrange(15, 60))),
         "business_value": rng.choice(FIB),
         "time_criticality": rng.choice(FIB),
         "feasibility": rng.randint(1, 5),

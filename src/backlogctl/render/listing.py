@@ -1,4 +1,4 @@
-"""`list` output: a rich table, JSON or CSV."""
+"""`list` output: a table (rich on a terminal, aligned text elsewhere), JSON or CSV."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ def render(items: list[Item], output: str) -> None:
 
 
 def _table(items: list[Item]) -> None:
+    from backlogctl.render import plain
+
+    if not plain.is_terminal() or len(items) > plain.RICH_ROWS:
+        plain.table(COLUMNS, [list(_row(item).values()) for item in items])
+        sys.stdout.write(f"{len(items)} item{'s' if len(items) != 1 else ''}\n")
+        return
+
+    from rich.markup import escape
     from rich.table import Table
 
     from backlogctl.render.console import console
@@ -43,7 +51,7 @@ def _table(items: list[Item]) -> None:
     for column in COLUMNS:
         table.add_column(column, overflow="fold", max_width=48 if column == "title" else None)
     for item in items:
-        table.add_row(*_row(item).values())
+        table.add_row(*(escape(cell) for cell in _row(item).values()))
     out = console()
     out.print(table)
     out.print(f"[dim]{len(items)} item{'s' if len(items) != 1 else ''}[/dim]")

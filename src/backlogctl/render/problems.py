@@ -1,4 +1,4 @@
-"""`lint` output: problems as rich text grouped per file, JSON, or GitHub annotations."""
+"""`lint` output: problems as text grouped per file, JSON, or GitHub annotations."""
 
 from __future__ import annotations
 
@@ -46,33 +46,31 @@ def _property(text: str) -> str:
 
 
 def _text(problems: Sequence[Problem], items: int) -> None:
-    from rich.markup import escape
+    # Plain writes with ANSI styles: rich's markup costs seconds for thousands of problems.
+    from backlogctl.render.plain import colour, styled
 
-    from backlogctl.render.console import console
-
-    out = console()
+    on = colour()
     width = max((len(p.rule) for p in problems), default=0)
+    out: list[str] = []
     for path, group in groupby(problems, key=lambda p: p.path):
-        out.print(f"[bold underline]{escape(path)}[/]")
+        out.append(styled(path, "bold", "underline", enabled=on))
         for problem in group:
             where = f"{problem.line or 1}:{problem.column or 1}"
-            colour = "red" if problem.severity == "error" else "yellow"
-            out.print(
-                f"  {where:<7} [{colour}]{problem.severity:<7}[/]  [dim]{problem.rule:<{width}}[/]  "
-                f"{escape(problem.message)}",
-                soft_wrap=True,
+            colour_name = "red" if problem.severity == "error" else "yellow"
+            out.append(
+                f"  {where:<7} {styled(f'{problem.severity:<7}', colour_name, enabled=on)}  "
+                f"{styled(f'{problem.rule:<{width}}', 'dim', enabled=on)}  {problem.message}"
             )
-        out.print()
+        out.append("")
     counts = summary(problems, items)
     checked = f"{items} item file{'s' if items != 1 else ''} checked"
     if not problems:
-        out.print(f"[green]✓[/] {checked}, no problems")
-        return
-    files = len({p.path for p in problems})
-    out.print(
-        f"[bold]{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}[/] "
-        f"in {_plural(files, 'file')} ({checked})"
-    )
+        out.append(f"{styled('✓', 'green', enabled=on)} {checked}, no problems")
+    else:
+        files = len({p.path for p in problems})
+        totals = f"{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}"
+        out.append(f"{styled(totals, 'bold', enabled=on)} in {_plural(files, 'file')} ({checked})")
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 def _plural(count: int, word: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,13 +139,46 @@ def _heading(view: RankView) -> str:
 
 
 def _table(view: RankView) -> None:
+    from backlogctl.render import plain
+
+    rows = [_cells(view, entry, separator="\n") for entry in view.entries]
+    if plain.is_terminal() and len(rows) <= plain.RICH_ROWS:
+        emit = _rich_table(view, rows)
+    else:
+        emit = _plain_table(view, rows)
+    if view.explain:
+        for entry in view.entries:
+            emit("", "")
+            emit(f"{entry.rank}. {entry.item.id} {score_text(entry.score)}", "bold")
+            for line in lines(entry):
+                emit("   " + line, "")
+    total = len(view.ranking.entries)
+    emit(f"{len(view.entries)} of {total} ranked item{'s' if total != 1 else ''}", "dim")
+    if view.ranking.left_out:
+        emit("", "")
+        emit("left out", "bold")
+        for line in left_out_lines(view.ranking):
+            emit(f"  {line}", "")
+    for note in view.notes:
+        emit(note, "dim")
+
+
+Emit = Callable[[str, str], None]
+
+
+def _rich_table(view: RankView, rows: list[list[str]]) -> Emit:
+    """Print the heading and table with rich; return how to print the lines after it."""
     from rich.markup import escape
     from rich.table import Table
 
     from backlogctl.render.console import console
 
     out = console()
-    out.print(f"[dim]{escape(_heading(view))}[/dim]")
+
+    def emit(text: str, style: str) -> None:
+        out.print(f"[{style}]{escape(text)}[/]" if style and text else escape(text))
+
+    emit(_heading(view), "dim")
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in _columns(view):
         # Only the title wraps; numbers and contributors stay on one line each.
@@ -156,24 +190,25 @@ def _table(view: RankView) -> None:
             max_width=40 if column == "title" else None,
             justify="right" if column in ("rank", "score") else "left",
         )
-    for entry in view.entries:
+    for row in rows:
         # one contributor per line: narrow terminals then wrap titles, not "effort +22.4"
-        table.add_row(*(escape(cell) for cell in _cells(view, entry, separator="\n")))
+        table.add_row(*(escape(cell) for cell in row))
     out.print(table)
-    if view.explain:
-        for entry in view.entries:
-            out.print(f"\n[bold]{entry.rank}. {escape(entry.item.id)}[/bold] {score_text(entry.score)}")
-            for line in lines(entry):
-                out.print("   " + escape(line))
-    shown = len(view.entries)
-    total = len(view.ranking.entries)
-    out.print(f"[dim]{shown} of {total} ranked item{'s' if total != 1 else ''}[/dim]")
-    if view.ranking.left_out:
-        out.print("\n[bold]left out[/bold]")
-        for line in left_out_lines(view.ranking):
-            out.print(f"  {escape(line)}")
-    for note in view.notes:
-        out.print(f"[dim]{escape(note)}[/dim]")
+    return emit
+
+
+def _plain_table(view: RankView, rows: list[list[str]]) -> Emit:
+    """Write the heading and table as aligned text; return how to write the lines after it."""
+    from backlogctl.render import plain
+
+    enabled = plain.colour()
+
+    def emit(text: str, style: str) -> None:
+        sys.stdout.write(plain.styled(text, *filter(None, [style]), enabled=enabled) + "\n")
+
+    emit(_heading(view), "dim")
+    plain.table(_columns(view), rows, right=frozenset({"rank", "score"}))
+    return emit
 
 
 def left_out_lines(ranking: Ranking) -> list[str]:
