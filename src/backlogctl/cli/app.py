@@ -49,7 +49,12 @@ def start_dir(ctx: typer.Context) -> Path:
     root = ctx.find_root()
     directory = root.obj if isinstance(root.obj, Path) else None
     if directory is None:
-        return Path.cwd()
+        try:
+            return Path.cwd()
+        except FileNotFoundError:
+            from backlogctl.errors import NotFoundError
+
+            raise NotFoundError("the current folder no longer exists; cd to the backlog again") from None
     if not directory.is_dir():
         from backlogctl.errors import NotFoundError
 
@@ -99,7 +104,7 @@ def _shown(exc: Any) -> str:
     if isinstance(path, Path) and path.is_absolute():
         try:
             exc.path = path.relative_to(Path.cwd())
-        except ValueError:
+        except (ValueError, OSError):
             pass
     return str(exc)
 
