@@ -89,15 +89,18 @@ def test_schema_is_json_schema_of_item(run) -> None:
     assert "decision" in schema["properties"]
 
 
-def test_deleted_working_folder_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:
+def test_deleted_working_folder_is_one_clear_error(tmp_path: Path) -> None:
     import subprocess
     import sys
 
     gone = tmp_path / "gone"
     gone.mkdir()
-    script = "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); from backlogctl.cli import main; main()"
+    script = (
+        "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); sys.argv = ['backlogctl', 'list']\n"
+        "from backlogctl.cli import main; main()"
+    )
     done = subprocess.run(
-        [sys.executable, "-c", script, str(gone), "list"], capture_output=True, text=True, check=False
+        [sys.executable, "-c", script, str(gone)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 2
     assert done.stderr == "error: the current folder no longer exists; cd to the backlog again\n"
