@@ -23,6 +23,9 @@ UNSURE: Any = object()
 # string) and special floats in odd spellings (-.inF: ruamel reads a string).
 _RISKY_FLOAT = re.compile(r"\.[0-9_]+[eE][0-9]|\.(?i:inf|nan)")
 _FLOW_QUESTION = re.compile(r"[\[{,][ \t]*\?")
+# Characters ruamel refuses (controls, DEL, C1, U+FFFE/F) or reads as a line
+# break (NEL, U+0085) that yaml-rs keeps as text.
+_NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
@@ -59,6 +62,7 @@ def _risky(text: str) -> bool:
         or _RISKY_FLOAT.search(text) is not None
         # ruamel reads "[?x]" as a mapping {x: null}, yaml-rs as the text "?x".
         or ("?" in text and _FLOW_QUESTION.search(text) is not None)
+        or _NOT_YAML_TEXT.search(text) is not None
     )
 
 
