@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +11,13 @@ import typer
 from backlogctl.cli.app import command, start_dir
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     text = "text"
     json = "json"
     yaml = "yaml"
@@ -66,7 +66,9 @@ def new_command(
     backlog_dir = config.load(start_dir(ctx))
     fields = authoring.parse_assignments(sets or [])
     fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
-    taken = history.branch_item_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    # The highest id per prefix at any branch tip: new ids go above it.
+    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
     created = authoring.new_item(backlog_dir, title, fields, taken=taken)
     if commit:
         history.commit_files(backlog_dir.root, [created.path], f"{created.id}: add {title}")

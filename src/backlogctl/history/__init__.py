@@ -7,8 +7,8 @@ writes (commits of files backlogctl wrote, review tags).
 
 from __future__ import annotations
 
-from backlogctl.history.branches import branch_item_ids
+from backlogctl.history.branches import branch_highest_ids
 from backlogctl.history.commit import commit_files, tag_review, uncommitted_marks
 from backlogctl.history.snapshot import backlog_at, resolve
 
-__all__ = ["backlog_at", "branch_item_ids", "commit_files", "resolve", "tag_review", "uncommitted_marks"]
+__all__ = ["backlog_at", "branch_highest_ids", "commit_files", "resolve", "tag_review", "uncommitted_marks"]

@@ -1,67 +1,115 @@
-"""Ids in use at the tips of every branch, for picking a fresh id in `new`."""
+"""The highest id numbers in use at the tips of every branch, for `new`.
+
+`new` needs one number above every id in use anywhere, not the ids themselves.
+Per distinct tree of the items folder that number never changes, so it is
+cached by tree id; a run reads only the trees it has not seen before.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from pathlib import Path
 
 from backlogctl.errors import GitError
-from backlogctl.history.git import BlobReader, locate
+from backlogctl.history.cache import cache_dir
+from backlogctl.history.git import Repo, locate, run
 
-_ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
+_ID_NAME = re.compile(r"(?:^|/)([A-Za-z][A-Za-z0-9]*)-([0-9]+)[^/]*\.ya?ml$")
+
+Highest = dict[str, int]
+"""Id prefix -> highest number in use."""
 
 
-def branch_item_ids(root: Path, items_dir: str) -> set[str]:
-    """Ids of item files at the tip of every local and remote-tracking branch.
+def branch_highest_ids(root: Path, items_dir: str) -> Highest:
+    """The highest id number per prefix in the items folder at any branch tip.
 
-    Ids come from file names (``AI-7-slug.yaml``). One ``for-each-ref`` and one
-    ``cat-file --batch`` process read every distinct items tree, however many
-    branches there are. Outside git (or without git) the answer is empty.
+    A few git processes whatever the number of branches: the tips, the tree of
+    the items folder at each, and for trees not cached one ``diff-tree --stdin``
+    that lists one tree's files and then only what each other tree adds to it
+    (an over-estimate where a branch deleted items, which only skips numbers).
+    Outside git, or without git, the answer is empty.
     """
     try:
         repo = locate(root)
         tips = repo.text("for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes").split()
-        if not tips:
-            return set()
         folder = repo.path_in_repo(items_dir)
-        with BlobReader(repo) as reader:
-            return _ids_in_trees(reader, [f"{tip}:{folder}" for tip in dict.fromkeys(tips)])
+        trees = _trees(repo, [f"{tip}:{folder}" for tip in dict.fromkeys(tips)])
+        if not trees:
+            return {}
+        cache = _Cache(repo)
+        missing = [tree for tree in trees if tree not in cache.known]
+        if missing:
+            cache.update(_highest_per_tree(repo, missing))
     except GitError:
-        return set()
+        return {}
+    highest: Highest = {}
+    for tree in trees:
+        for prefix, number in cache.known.get(tree, {}).items():
+            highest[prefix] = max(highest.get(prefix, 0), number)
+    return highest
 
 
-def _ids_in_trees(reader: BlobReader, names: list[str]) -> set[str]:
-    ids: set[str] = set()
-    seen: set[str] = set()
-    pending = names
-    while pending:
-        subtrees: list[str] = []
-        for body in reader.read_many(pending).values():
-            if body is None:
-                continue
-            for mode, name, sha in _tree_entries(body):
-                if mode == b"40000":
-                    if sha not in seen:
-                        seen.add(sha)
-                        subtrees.append(sha)
-                    continue
-                match = _ID_NAME.match(name)
-                if match and name.endswith((".yaml", ".yml")):
-                    ids.add(match.group(1))
-        pending = subtrees
-    return ids
+def _trees(repo: Repo, names: list[str]) -> list[str]:
+    """The distinct tree ids behind ``rev:path`` names, via one cat-file process."""
+    if not names:
+        return []
+    request = "".join(f"{name}\n" for name in names).encode()
+    answer = run(repo.top, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=request)
+    found = [line.split()[0] for line in answer.decode().splitlines() if line.endswith(" tree")]
+    return list(dict.fromkeys(found))
 
 
-def _tree_entries(body: bytes) -> list[tuple[bytes, str, str]]:
-    """Entries of a raw tree object: (mode, name, sha)."""
-    entries = []
-    at = 0
-    while at < len(body):
-        space = body.index(b" ", at)
-        nul = body.index(b"\0", space)
-        mode = body[at:space]
-        name = body[space + 1 : nul].decode("utf-8", "replace")
-        sha = body[nul + 1 : nul + 21].hex()
-        entries.append((mode, name, sha))
-        at = nul + 21
-    return entries
+def _highest_per_tree(repo: Repo, trees: list[str]) -> dict[str, Highest]:
+    empty = repo.text("hash-object", "-t", "tree", "/dev/null")
+    base = trees[0]
+    pairs = [f"{empty} {base}", *(f"{base} {tree}" for tree in trees[1:])]
+    listing = run(
+        repo.top,
+        "diff-tree", "--stdin", "-z", "-r", "--name-only", "--no-renames", "--diff-filter=A",
+        stdin=("\n".join(pairs) + "\n").encode(),
+    )
+    # Output: for each pair a header line "<a> <b>\n", then the NUL-ended names it adds.
+    result: dict[str, Highest] = {}
+    current: Highest | None = None
+    base_highest: Highest = {}
+    for field in listing.decode("utf-8", "replace").split("\0"):
+        header, newline, name = field.rpartition("\n")
+        if newline:
+            tree = header.split(" ")[-1]
+            current = result.setdefault(tree, dict(base_highest) if tree != base else {})
+        match = _ID_NAME.search(name)
+        if match and current is not None:
+            prefix, number = match.group(1), int(match.group(2))
+            current[prefix] = max(current.get(prefix, 0), number)
+            if current is result.get(base):
+                base_highest[prefix] = current[prefix]
+    for tree in trees:
+        result.setdefault(tree, dict(base_highest))
+    return result
+
+
+class _Cache:
+    """Tree id -> highest ids, in a small JSON file; failures only cost speed."""
+
+    def __init__(self, repo: Repo) -> None:
+        key = hashlib.sha1(str(repo.git_dir).encode()).hexdigest()[:16]
+        self.path = cache_dir() / f"branch-ids-{key}.json"
+        try:
+            self.known: dict[str, Highest] = json.loads(self.path.read_text())
+            if not isinstance(self.known, dict):
+                self.known = {}
+        except (OSError, ValueError):
+            self.known = {}
+
+    def update(self, found: dict[str, Highest]) -> None:
+        self.known.update(found)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_text(json.dumps(self.known))
+            os.replace(temp, self.path)
+        except OSError:
+            pass
