@@ -195,7 +195,9 @@ def test_since_and_as_of(git_backlog: Path, run: Run) -> None:
     assert len(data["since"]) == 40
     table = run("rank", "--since", "HEAD~1").stdout
     assert "moved" in table
-    assert "new" in next(line for line in table.splitlines() if " AI-4 " in line)
+    row = {line.split()[1]: line for line in table.splitlines() if line.split()[1:2] and "AI-" in line.split()[1]}
+    assert row["AI-4"].rstrip().endswith("new")
+    assert row["AI-3"].rstrip().endswith("▲2") and row["AI-1"].rstrip().endswith("▼1")
 
     past = json.loads(run("rank", "--as-of", "2026-11-03", "--format", "json").stdout)
     assert [i["id"] for i in past["items"]] == ["AI-1", "AI-2", "AI-3"]

@@ -102,7 +102,9 @@ def movement_text(view: RankView, entry: Ranked) -> str:
     moved = view.movement.get(entry.item.id)
     if moved is None:
         return "new"
-    return "=" if moved == 0 else f"{moved:+d}"
+    if moved == 0:
+        return "="
+    return f"▲{moved}" if moved > 0 else f"▼{-moved}"
 
 
 def _columns(view: RankView) -> list[str]:
