@@ -115,7 +115,7 @@ def _stability(pack: Pack) -> str:
             p.rank,
             p.id,
             p.title,
-            str(p.low) if p.settled else f"{p.low}–{p.high}",
+            str(p.low) if p.low == p.high else f"{p.low}–{p.high}",
             "" if p.p_top is None else f"{p.p_top * 100:.0f} %",
             "settled" if p.settled else "contested",
         ]
