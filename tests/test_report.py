@@ -327,3 +327,15 @@ def test_items_due_for_review_come_from_the_review_cadence(backlog: Path) -> Non
     pack = build(backlog)
     assert [(d.id, d.days_since) for d in pack.due] == [("AI-2", 61)]
     assert "| AI-2 | Stale | Dana Example | 2026-09-01 | 61 |" in report_markdown.render(pack)
+
+
+def test_format_follows_the_output_extension(run, backlog: Path, tmp_path: Path) -> None:
+    page = tmp_path / "pack.html"
+    notes = tmp_path / "pack.md"
+    assert run("report", "-o", str(page)).exit_code == 0
+    assert run("report", "-o", str(notes)).exit_code == 0
+    assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
+    assert notes.read_text(encoding="utf-8").startswith("# ")
+    forced = tmp_path / "forced.html"
+    assert run("report", "--format", "markdown", "-o", str(forced)).exit_code == 0
+    assert forced.read_text(encoding="utf-8").startswith("# ")

@@ -30,8 +30,9 @@ def report_command(
         str | None, typer.Option(help="Scoring model to rank with (default: backlog.yaml's).")
     ] = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="markdown or html.")
-    ] = ReportFormat.markdown,
+        ReportFormat | None,
+        typer.Option("--format", help="markdown or html (default: from -o's extension, else markdown)."),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="Write to FILE (atomically) instead of stdout.", metavar="FILE"),
@@ -44,6 +45,9 @@ def report_command(
     from backlogctl import backlog as backlog_module
     from backlogctl import report
 
+    if output_format is None:
+        html = output is not None and output.suffix.lower() in (".html", ".htm")
+        output_format = ReportFormat.html if html else ReportFormat.markdown
     pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model)
     if output_format is ReportFormat.html:
         from backlogctl.render import report_html as renderer
