@@ -58,9 +58,9 @@ def slugify(title: str, limit: int = 40) -> str:
 
 def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
     """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite."""
-    from backlogctl.model import Item
-
     import json
+
+    from backlogctl.model import Item
 
     config_path = folder / CONFIG_NAME
     if config_path.exists():
@@ -161,8 +161,10 @@ def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) 
         changes.append((dotted, old, value))
     if not changes:
         return Edit(path, [])
+    result = store.parse(text, path)
+    _check_only(data, result, [dotted for dotted, _, _ in changes], assignments, path)
     if not force:
-        _, errors = validate(store.parse(text, path))
+        _, errors = validate(result)
         if errors:
             first = errors[0]
             raise InputError(
@@ -171,6 +173,26 @@ def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) 
             )
     store.replace(path, text, expected=document.raw, bom=document.bom)
     return Edit(path, changes)
+
+
+def _check_only(before: Any, after: Any, fields: list[str], assignments: dict[str, Any], path: Path) -> None:
+    """The edited text must read back as the old data with only ``fields`` set: never write a surprise."""
+    import copy
+
+    expected = copy.deepcopy(before)
+    for dotted in fields:
+        *parents, leaf = dotted.split(".")
+        node = expected
+        for name in parents:
+            if not isinstance(node.get(name), dict):
+                node[name] = {}
+            node = node[name]
+        node[leaf] = assignments[dotted]
+    if after != expected:
+        raise InputError(
+            "the edit would not read back as intended; nothing was written (please report this file)",
+            path=path,
+        )
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, Any]:

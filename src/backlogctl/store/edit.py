@@ -8,7 +8,10 @@ line endings, a BOM.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,23 +80,47 @@ def key_lines(text: str) -> dict[str, tuple[int, int]]:
             root = compose(text)
         except InputError:
             return found
-    try:
+    # Indentation alone can nest ~1,400 levels deep; line numbers are a courtesy then.
+    with contextlib.suppress(RecursionError):
         walk(root, "")
-    except RecursionError:  # indentation nests ~1,400 levels deep at most; lines are a courtesy
-        pass
     return found
 
 
 def _content_end(node: Any, text: str) -> int:
-    """Index just after a value's own text (not the blank lines or comments after it)."""
+    """Index just after a value's own text (not the blank lines or comments after it).
+
+    A keep-chomped block scalar (``|+``) owns its trailing line breaks, so its
+    end is the end of its span, at the start of the next line.
+    """
     kind = type(node).__name__
     if kind in ("MappingNode", "SequenceNode") and not node.flow_style and node.value:
         last = node.value[-1]
-        return _content_end(last[1] if isinstance(last, tuple) else last, text)
+        if isinstance(last, tuple):
+            return _entry_end(last[0], last[1], text)
+        return _content_end(last, text)
     end = node.end_mark.index
+    if _keeps_breaks(node, text):
+        return end
     while end > node.start_mark.index and text[end - 1] in "\r\n":
         end -= 1
     return end
+
+
+def _entry_end(key: Any, value: Any, text: str) -> int:
+    """End of a ``key: value`` entry; an empty value's marks sit at the next token, so use the colon."""
+    if value.start_mark.index == value.end_mark.index:
+        return _after_colon(key, text)
+    return _content_end(value, text)
+
+
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
+
+
+def _keeps_breaks(node: Any, text: str) -> bool:
+    if type(node).__name__ != "ScalarNode" or node.style not in ("|", ">"):
+        return False
+    header = _BLOCK_HEADER.match(text, node.start_mark.index)
+    return header is not None and "+" in header.group()
 
 
 def _after_colon(key: Any, text: str) -> int:
@@ -101,8 +128,18 @@ def _after_colon(key: Any, text: str) -> int:
     return index + 1
 
 
-def _dump(value: Any, column: int, like: Any, newline: str) -> str:
-    """Text for ``key:<here>`` at ``column``, styled like the node it replaces."""
+def _literal_ok(value: str) -> bool:
+    """A block literal holds the string exactly: line breaks inside, printable text, no final break."""
+    return (
+        "\n" in value
+        and not value.endswith("\n")
+        and all(char.isprintable() or char in "\n\t" for char in value)
+        and not value[:1].isspace()
+    )
+
+
+def _styled(value: Any, like: Any, flow: bool) -> Any:
+    """``value`` wrapped so ruamel dumps it in the style of the node it replaces."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import (
         DoubleQuotedScalarString,
@@ -111,24 +148,96 @@ def _dump(value: Any, column: int, like: Any, newline: str) -> str:
     )
 
     style = getattr(like, "style", None)
-    flow = bool(getattr(like, "flow_style", False)) or (like is not None and type(like).__name__ == "ScalarNode")
     if isinstance(value, str):
-        if "\n" in value:
-            value = LiteralScalarString(value)
-        elif style == "'":
-            value = SingleQuotedScalarString(value)
-        elif style == '"':
-            value = DoubleQuotedScalarString(value)
-    elif isinstance(value, list) and flow and all(not isinstance(v, dict | list) for v in value):
-        seq = CommentedSeq(value)
-        seq.fa.set_flow_style()
-        value = seq
-    elif isinstance(value, dict) and flow and getattr(like, "flow_style", False):
-        mapping = CommentedMap(value)
-        mapping.fa.set_flow_style()
-        value = mapping
+        if "\n" in value or "\r" in value:
+            if not flow and _literal_ok(value):
+                return LiteralScalarString(value)
+            return DoubleQuotedScalarString(value)
+        if style == "'":
+            return SingleQuotedScalarString(value)
+        if style == '"':
+            return DoubleQuotedScalarString(value)
+        return value
+    if isinstance(value, list):
+        seq = CommentedSeq(_styled(v, None, flow) for v in value)
+        scalars_only = all(not isinstance(v, dict | list) for v in value)
+        if flow or (bool(getattr(like, "flow_style", False)) and scalars_only):
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        mapping = CommentedMap((k, _styled(v, None, flow)) for k, v in value.items())
+        if flow or bool(getattr(like, "flow_style", False)):
+            mapping.fa.set_flow_style()
+        return mapping
+    return value
+
+
+# Characters ruamel's emitter writes raw although YAML reads them differently
+# (NEL, U+2028/9 are line breaks) or refuses them: such values are escaped here.
+_UNSAFE_CHAR = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _has_unsafe(value: Any) -> bool:
+    if isinstance(value, str):
+        return _UNSAFE_CHAR.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_unsafe(k) or _has_unsafe(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_unsafe(v) for v in value)
+    return False
+
+
+def _escaped(text: str) -> str:
+    """A double-quoted YAML scalar with every doubtful character as an escape."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return '"' + _UNSAFE_CHAR.sub(escape, body) + '"'
+
+
+_FLOW_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]*[A-Za-z0-9_]|[A-Za-z_]")
+
+
+def _flow_scalar(value: Any) -> str:
+    if isinstance(value, str):
+        if _FLOW_WORD.fullmatch(value) and _yaml_key(value) == value and "  " not in value:
+            from backlogctl.store.read import parse
+
+            if parse(f"[{value}]\n", Path("<value>")) == [value]:
+                return value
+        return _escaped(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     out = io.StringIO()
     _yaml().dump({"k": value}, out)
+    return out.getvalue().removeprefix("k:").strip()
+
+
+def _flow_text(value: Any) -> str:
+    """``value`` as one line of flow YAML: plain words stay plain, other text is escaped."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flow_scalar(str(k))}: {_flow_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow_text(v) for v in value) + "]"
+    return _flow_scalar(value)
+
+
+def _dump(value: Any, column: int, like: Any, newline: str, flow: bool = False) -> str:
+    """Text for ``key:<here>`` at ``column``, styled like the node it replaces.
+
+    ``flow``: the value sits inside a flow collection, so it must be flow too.
+    """
+    if flow or _has_unsafe(value):
+        return " " + _flow_text(value)
+    out = io.StringIO()
+    _yaml().dump({"k": _styled(value, like, flow)}, out)
     dumped = out.getvalue().removeprefix("k:").rstrip("\n")
     lines = dumped.split("\n")
     indented = [lines[0], *((" " * column + line) if line else line for line in lines[1:])]
@@ -157,8 +266,7 @@ def set_value(text: str, dotted: str, value: Any) -> str:
     for depth, part in enumerate(parts):
         found = _find(node, part)
         if found is None:
-            rest = parts[depth + 1 :]
-            for name in reversed(rest):
+            for name in reversed(parts[depth + 1 :]):
                 value = {name: value}
             return _insert(text, node, part, value, newline)
         key_node, value_node = found
@@ -170,23 +278,60 @@ def set_value(text: str, dotted: str, value: Any) -> str:
                 value = {name: value}
             last = True
         if last:
-            start = _after_colon(key_node, text)
-            end = start if _is_null(value_node) else _content_end(value_node, text)
-            like = None if _is_null(value_node) else value_node
-            return text[:start] + _dump(value, key_node.start_mark.column, like, newline) + text[end:]
+            return _replace(text, node, key_node, value_node, value, newline)
         node = value_node
     raise AssertionError("unreachable")
 
 
+def _replace(text: str, parent: Any, key_node: Any, value_node: Any, value: Any, newline: str) -> str:
+    start = _after_colon(key_node, text)
+    empty = value_node.start_mark.index == value_node.end_mark.index
+    end = start if empty else _content_end(value_node, text)
+    like = None if _is_null(value_node) else value_node
+    new = _dump(value, key_node.start_mark.column, like, newline, flow=bool(parent.flow_style))
+    if not empty and _keeps_breaks(value_node, text) and text[end - 1 : end] == "\n":
+        new += newline  # the old value's final line break went with it
+    return text[:start] + new + text[end:]
+
+
 def _insert(text: str, mapping: Any, key: str, value: Any, newline: str) -> str:
-    if mapping.flow_style or not mapping.value:
-        raise InputError(f"cannot add {key!r} to a flow-style mapping; write it in block style first")
+    if mapping.flow_style:
+        return _insert_flow(text, mapping, key, value)
+    if not mapping.value:
+        raise InputError(f"cannot add {key!r} to an empty mapping")
     first_key = mapping.value[0][0]
     column = first_key.start_mark.column
-    end = _content_end(mapping.value[-1][1], text)
-    line = newline + " " * column + _yaml_key(key) + ":" + _dump(value, column, None, newline)
-    return text[:end] + line + text[end:]
+    line = " " * column + _yaml_key(key) + ":" + _dump(value, column, None, newline)
+    end = _entry_end(*mapping.value[-1], text)
+    if text[end - 1 : end] == "\n":  # after a keep-chomped block scalar: already a line start
+        return text[:end] + line + newline + text[end:]
+    # After the rest of the last value's line, so a trailing comment stays where it is.
+    breaks = text.find("\n", end)
+    if breaks < 0:
+        return text + newline + line
+    return text[: breaks + 1] + line + newline + text[breaks + 1 :]
+
+
+def _insert_flow(text: str, mapping: Any, key: str, value: Any) -> str:
+    """Add ``key: value`` before the closing brace of ``{...}``."""
+    close = mapping.end_mark.index - 1
+    if text[close : close + 1] != "}":
+        raise InputError(f"cannot add {key!r} to this mapping; write it in block style first")
+    entry = _yaml_key(key) + ":" + _dump(value, 0, None, "\n", flow=True)
+    if "\n" in entry:
+        raise InputError(f"cannot add {key!r} to a flow-style mapping; write it in block style first")
+    if mapping.value:
+        last_end = _entry_end(*mapping.value[-1], text)
+        return text[:last_end] + ", " + entry + text[last_end:]
+    return text[:close] + entry + text[close:]
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_RESERVED_KEYS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
 
 
 def _yaml_key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else repr(key)
+    """A key as YAML: plain when it reads back as the same text, else double-quoted (JSON is YAML)."""
+    if _PLAIN_KEY.fullmatch(key) and key.lower() not in _RESERVED_KEYS:
+        return key
+    return json.dumps(key)

@@ -137,7 +137,16 @@ def parse_exact(text: str, path: Path) -> Any:
         problem = _explain(exc, text, line)
         raise InputError(f"invalid YAML{column}: {problem}", path=path, line=line) from None
     except YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}; fix the syntax", path=path) from None
+        position = getattr(exc, "position", None)  # a ReaderError: a character YAML does not allow
+        if isinstance(position, int) and isinstance(getattr(exc, "character", None), int):
+            line = text.count("\n", 0, position) + 1
+            raise InputError(
+                f"invalid YAML: character U+{exc.character:04X} is not allowed in YAML text; remove it",  # type: ignore[attr-defined]
+                path=path,
+                line=line,
+            ) from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
+        raise InputError(f"invalid YAML: {first}; fix the syntax", path=path) from None
     except RecursionError:
         raise InputError(f"nested too deeply (over {MAX_DEPTH} levels)", path=path) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2026-13-40
@@ -157,7 +166,10 @@ def _explain(exc: Any, text: str, line: int | None) -> str:
     problem = str(exc.problem or exc.context or "invalid YAML").strip()
     tag = _BAD_TAG.search(problem)
     if tag:
-        return f"the tag {tag.group(1)!r} is not allowed; item files hold plain text, numbers, dates, lists and mappings"
+        return (
+            f"the tag {tag.group(1)!r} is not allowed; item files hold plain text, numbers, dates, lists"
+            " and mappings"
+        )
     if line is not None:
         lines = text.splitlines()
         if line <= len(lines):
@@ -215,7 +227,9 @@ def check_nesting(text: str, path: Path) -> None:
                 if depth > MAX_DEPTH:
                     line = event.start_mark.line + 1 if event.start_mark is not None else None
                     raise InputError(
-                        f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure", path=path, line=line
+                        f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure",
+                        path=path,
+                        line=line,
                     )
             elif name in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
@@ -328,7 +342,8 @@ def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
             if entry.is_symlink():
                 target = path.resolve()
                 if not target.is_relative_to(root):
-                    yield Loaded(path, None, InputError("symlink points outside the backlog; not followed", path=path))
+                    refused = InputError("symlink points outside the backlog; not followed", path=path)
+                    yield Loaded(path, None, refused)
                     continue
             if entry.is_dir():
                 stack.append(path)
