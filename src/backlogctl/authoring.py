@@ -167,9 +167,11 @@ def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) 
         _, errors = validate(result)
         if errors:
             first = errors[0]
+            line = store.key_lines(text).get(first.field, (None, 0))[0]
             raise InputError(
                 f"{first.field}: {first.message}; nothing was written (use --force to write it anyway)",
                 path=path,
+                line=line,
             )
     store.replace(path, text, expected=document.raw, bom=document.bom)
     return Edit(path, changes)

@@ -78,8 +78,14 @@ class Backlog:
                 return entry
         for entry in self.entries:
             # A file that cannot be read has no id; its name still tells whose it is.
-            if entry.error is not None and entry.path.name.upper().startswith((f"{wanted}-", f"{wanted}.")):
-                raise entry.error
+            if entry.path.name.upper().startswith((f"{wanted}-", f"{wanted}.")):
+                if entry.error is not None:
+                    raise entry.error
+                raise InputError(
+                    f"holds id {entry.id!r}, not {item_id!r}; the id inside the file counts, fix it",
+                    path=entry.path,
+                    line=1,
+                )
         raise NotFoundError(f"no item with id {item_id!r}; 'backlogctl list' shows the ids")
 
 

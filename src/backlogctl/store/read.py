@@ -268,7 +268,7 @@ def _check_depth(data: Any, path: Path) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise InputError(f"nested too deeply (over {MAX_DEPTH} levels)", path=path)
+            raise InputError(f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure", path=path)
         if isinstance(node, dict):
             for key in node:
                 if not isinstance(key, str):
@@ -285,9 +285,12 @@ def load_mapping(path: Path, what: str = "an item") -> dict[str, Any]:
     return _mapping(parse(decode(read_bytes(path), path), path), path, what)
 
 
+_KINDS = {"list": "a list", "str": "a single text", "int": "a number", "float": "a number", "bool": "a boolean"}
+
+
 def _mapping(data: Any, path: Path, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        found = "empty" if data is None else f"a {type(data).__name__}"
+        found = "empty" if data is None else _KINDS.get(type(data).__name__, f"a {type(data).__name__}")
         raise InputError(f"is {found}; {what} file must be a mapping of field: value", path=path, line=1)
     return data
 
