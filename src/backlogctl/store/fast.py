@@ -29,6 +29,8 @@ _NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
+NESTING_BUDGET = 1000
+"""Documents with this many nesting signs ([ { - ?) go to the exact loader's depth check."""
 
 try:
     import yaml_rs as _yaml_rs
@@ -63,6 +65,9 @@ def _risky(text: str) -> bool:
         # ruamel reads "[?x]" as a mapping {x: null}, yaml-rs as the text "?x".
         or ("?" in text and _FLOW_QUESTION.search(text) is not None)
         or _NOT_YAML_TEXT.search(text) is not None
+        # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
+        # read.check_nesting measures such documents before any parser recurses.
+        or text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
     )
 
 

@@ -200,7 +200,7 @@ def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
 
 NESTING_SIGNS = "[{-?"
 """Characters that can open a nesting level without a new, deeper-indented line."""
-NESTING_BUDGET = 1000
+NESTING_BUDGET = fast.NESTING_BUDGET
 """Below this many nesting signs a document cannot nest dangerously deep."""
 
 
