@@ -21,7 +21,10 @@ def folder_lock(folder: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not on POSIX
         yield
         return
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise InputError(f"cannot open the folder to lock it: {exc.strerror}", path=folder) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -29,17 +32,35 @@ def folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _temp_beside(path: Path, data: bytes) -> Path:
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _temp_beside(path: Path, data: bytes, mode: int) -> Path:
+    """A fully written, fsynced temporary file in ``path``'s folder (same file system: rename is atomic)."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
     except BaseException:
         os.unlink(name)
         raise
     return Path(name)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: fsync the folder that holds the new name."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def encode(text: str, bom: bool) -> bytes:
@@ -50,35 +71,46 @@ def replace(path: Path, text: str, *, expected: bytes, bom: bool = False) -> Non
     """Write ``text`` over ``path`` atomically, if the file still holds ``expected``.
 
     A concurrent edit between our read and this write is a conflict, never a
-    silent overwrite.
+    silent overwrite. A symlink (discovery only admits ones inside the
+    backlog) stays a symlink: its target is replaced.
     """
     data = encode(text, bom)
-    with folder_lock(path.parent):
-        try:
-            current = path.read_bytes()
-        except FileNotFoundError:
-            raise ConflictError("the file was removed while it was being edited", path=path) from None
-        if current != expected:
-            raise ConflictError(
-                "the file changed while it was being edited; nothing was written, run the command again",
-                path=path,
-            )
-        temp = _temp_beside(path, data)
-        try:
-            os.chmod(temp, path.stat().st_mode & 0o777)
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+    target = Path(os.path.realpath(path))
+    try:
+        with folder_lock(target.parent):
+            try:
+                current = target.read_bytes()
+            except FileNotFoundError:
+                raise ConflictError("the file was removed while it was being edited", path=path) from None
+            if current != expected:
+                raise ConflictError(
+                    "the file changed while it was being edited; nothing was written, run the command again",
+                    path=path,
+                )
+            temp = _temp_beside(target, data, target.stat().st_mode & 0o7777)
+            try:
+                os.replace(temp, target)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
+            _sync_folder(target.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}; nothing was changed", path=path) from None
 
 
 def create(path: Path, text: str) -> None:
     """Create ``path`` with ``text``; fail if it exists. Atomic: no half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_beside(path, encode(text, False))
     try:
-        os.link(temp, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = _temp_beside(path, encode(text, False), 0o666 & ~_umask())
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+    try:
+        os.link(temp, path)  # unlike rename, link never replaces an existing file
     except FileExistsError:
         raise InputError("already exists", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
     finally:
         temp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
