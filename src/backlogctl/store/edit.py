@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,9 @@ def compose(text: str) -> Any:
 
     check_nesting(text, Path("<text>"))
     try:
-        return _yaml().compose(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a reused anchor: legal YAML, and the loader reports it
+            return _yaml().compose(text)
     except YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -124,7 +127,10 @@ def _keeps_breaks(node: Any, text: str) -> bool:
 
 
 def _after_colon(key: Any, text: str) -> int:
-    index = text.index(":", key.end_mark.index)
+    index = text.find(":", key.end_mark.index)
+    if index < 0 or text[key.end_mark.index : index].strip():
+        # "? key" with no ": value": there is no value text to edit or follow.
+        raise InputError(f"cannot edit next to the key {key.value!r}; write it as 'key: value' first")
     return index + 1
 
 

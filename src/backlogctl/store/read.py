@@ -164,6 +164,8 @@ _DATE_VALUE = re.compile(r"^[ \t]*(?:- )?([\w.-]+):[ \t]*['\"]?(\d{4})-(\d{1,2})
 def _explain(exc: Any, text: str, line: int | None) -> str:
     """The parser's complaint, with what to do for the mistakes people make."""
     problem = str(exc.problem or exc.context or "invalid YAML").strip()
+    if "duplicate anchor" in str(exc.context):
+        return "an anchor (&name) is defined twice; give each anchor its own name"
     tag = _BAD_TAG.search(problem)
     if tag:
         return (
@@ -285,7 +287,7 @@ def load_mapping(path: Path, what: str = "an item") -> dict[str, Any]:
     return _mapping(parse(decode(read_bytes(path), path), path), path, what)
 
 
-_KINDS = {"list": "a list", "str": "a single text", "int": "a number", "float": "a number", "bool": "a boolean"}
+_KINDS = {"list": "a list", "str": "a single text", "int": "a number", "float": "a number", "bool": "yes/no"}
 
 
 def _mapping(data: Any, path: Path, what: str) -> dict[str, Any]:
