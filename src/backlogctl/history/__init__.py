@@ -2,13 +2,37 @@
 
 `git` runs processes; `snapshot` resolves revisions and reads the backlog as it
 was at one; `branches` finds ids on other branches; `commit` makes the only
-writes (commits of files backlogctl wrote, review tags).
+writes (commits of files backlogctl wrote, review tags); `walk`, `trail` and
+`audit` are the change log. Names are imported on first use, so a command that
+needs only `git` does not pay for pydantic and the backlog model.
 """
 
 from __future__ import annotations
 
-from backlogctl.history.branches import branch_highest_ids
-from backlogctl.history.commit import commit_files, tag_review, uncommitted_marks
-from backlogctl.history.snapshot import backlog_at, resolve
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backlogctl.history.branches import branch_highest_ids
+    from backlogctl.history.commit import commit_files, tag_review, uncommitted_marks
+    from backlogctl.history.snapshot import backlog_at, resolve
+
+_HOMES = {
+    "backlog_at": "snapshot",
+    "branch_highest_ids": "branches",
+    "commit_files": "commit",
+    "resolve": "snapshot",
+    "tag_review": "commit",
+    "uncommitted_marks": "commit",
+}
 
 __all__ = ["backlog_at", "branch_highest_ids", "commit_files", "resolve", "tag_review", "uncommitted_marks"]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'backlogctl.history' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"backlogctl.history.{home}"), name)
+    globals()[name] = value
+    return value

@@ -21,9 +21,14 @@ from typing import Any
 
 from backlogctl.history.walk import CommitInfo, from_plain, to_plain
 
-VERSION = "2"
+VERSION = "3"
 KEEP_CHAINS = 8
 _ERRORS = (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError, OSError)
+
+
+def enabled() -> bool:
+    """BACKLOGCTL_NO_CACHE=1 turns every cache off (cold runs, benchmarks)."""
+    return os.environ.get("BACKLOGCTL_NO_CACHE", "") in ("", "0")
 
 
 def cache_dir() -> Path:
@@ -41,6 +46,8 @@ class HistoryCache:
         self.path = cache_dir() / f"history-{key}.sqlite"
         self._salt = f"{VERSION}/{__version__}"
         self._db: sqlite3.Connection | None = None
+        if not enabled():
+            return
         try:
             self._db = self._open()
         except _ERRORS:
@@ -125,11 +132,11 @@ class HistoryCache:
         except _ERRORS:
             pass
 
-    def chain_tips(self, folder: str) -> list[str]:
-        """Tips of the cached commit lists for ``folder``, most recently used first."""
+    def chain_tips(self, folder: str, base: str) -> list[str]:
+        """Tips of the cached commit lists for ``folder`` after ``base``, most recently used first."""
         if self._db is None:
             return []
-        head = f"{folder}\x1f"
+        head = f"{folder}\x1f{base}\x1f"
         try:
             rows = self._db.execute(
                 "SELECT key FROM chains WHERE substr(key, 1, ?) = ? ORDER BY used DESC", (len(head), head)
@@ -138,27 +145,27 @@ class HistoryCache:
             return []
         return [key[len(head) :] for (key,) in rows]
 
-    def chain(self, folder: str, tip: str) -> list[CommitInfo] | None:
+    def chain(self, folder: str, base: str, tip: str) -> list[CommitInfo] | None:
+        """The cached walk of ``folder`` from ``tip`` back to ``base`` ('' the root)."""
         if self._db is None:
             return None
         try:
             row = self._db.execute(
-                "SELECT commits FROM chains WHERE key = ?", (f"{folder}\x1f{tip}",)
+                "SELECT commits FROM chains WHERE key = ?", (f"{folder}\x1f{base}\x1f{tip}",)
             ).fetchone()
             return None if row is None else from_plain(marshal.loads(row[0]))
         except _ERRORS:
             return None
 
-    def store_chain(self, folder: str, tip: str, commits: list[CommitInfo]) -> None:
+    def store_chain(self, folder: str, base: str, tip: str, commits: list[CommitInfo]) -> None:
         if self._db is None:
             return
         import time
 
         try:
             blob = marshal.dumps(to_plain(commits))
-            self._db.execute(
-                "INSERT OR REPLACE INTO chains VALUES (?, ?, ?)", (f"{folder}\x1f{tip}", blob, time.time_ns())
-            )
+            key = f"{folder}\x1f{base}\x1f{tip}"
+            self._db.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?)", (key, blob, time.time_ns()))
             self._db.execute(
                 "DELETE FROM chains WHERE key NOT IN (SELECT key FROM chains ORDER BY used DESC LIMIT ?)",
                 (KEEP_CHAINS,),

@@ -22,8 +22,11 @@ NO_GIT = (
 )
 
 # Options that keep git's output machine-readable whatever the user configured.
+# log.follow would turn a one-path history walk into git's similarity-based
+# --follow, which wanders into other items' files; log.showRoot keeps the root
+# commit's files.
 _BASE = ["git", "--literal-pathspecs", "-c", "core.quotepath=false", "-c", "log.showSignature=false",
-         "-c", "color.ui=false"]
+         "-c", "color.ui=false", "-c", "log.follow=false", "-c", "log.showRoot=true"]
 
 
 def _environment() -> dict[str, str]:
