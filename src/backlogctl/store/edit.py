@@ -101,7 +101,7 @@ def _content_end(node: Any, text: str) -> int:
         if isinstance(last, tuple):
             return _entry_end(last[0], last[1], text)
         return _content_end(last, text)
-    end = node.end_mark.index
+    end = int(node.end_mark.index)
     if _keeps_breaks(node, text):
         return end
     while end > node.start_mark.index and text[end - 1] in "\r\n":
@@ -306,9 +306,10 @@ def _insert(text: str, mapping: Any, key: str, value: Any, newline: str) -> str:
     if not mapping.value:
         raise InputError(f"cannot add {key!r} to an empty mapping")
     first_key = mapping.value[0][0]
-    column = first_key.start_mark.column
+    column = int(first_key.start_mark.column)
     line = " " * column + _yaml_key(key) + ":" + _dump(value, column, None, newline)
-    end = _entry_end(*mapping.value[-1], text)
+    last_key, last_value = mapping.value[-1]
+    end = _entry_end(last_key, last_value, text)
     if text[end - 1 : end] == "\n":  # after a keep-chomped block scalar: already a line start
         return text[:end] + line + newline + text[end:]
     # After the rest of the last value's line, so a trailing comment stays where it is.
@@ -327,7 +328,8 @@ def _insert_flow(text: str, mapping: Any, key: str, value: Any) -> str:
     if "\n" in entry:
         raise InputError(f"cannot add {key!r} to a flow-style mapping; write it in block style first")
     if mapping.value:
-        last_end = _entry_end(*mapping.value[-1], text)
+        last_key, last_value = mapping.value[-1]
+        last_end = _entry_end(last_key, last_value, text)
         return text[:last_end] + ", " + entry + text[last_end:]
     return text[:close] + entry + text[close:]
 
