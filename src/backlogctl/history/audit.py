@@ -62,6 +62,11 @@ def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistor
 
     with Trail(root) as trail:
         tip = trail.resolve(until)
+        # A result depends only on the commits, the folder and this version: cached as a whole.
+        key = f"history\x1f{trail.folder}\x1f{item_id.upper()}\x1f{tip}"
+        cached = trail.cache.result(key)
+        if isinstance(cached, ItemHistory):
+            return cached
         changes: list[Change] = []
         for commits in (trail.item_commits(tip, item_id), None):
             if commits is None and changes:
@@ -79,7 +84,9 @@ def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistor
             (c.new or c.old for c in reversed(changes) if c.field is None and (c.new or c.old)), None
         )
         canonical = shown.get("id", item_id) if isinstance(shown, dict) else item_id
-        return ItemHistory(str(canonical), changes)
+        result = ItemHistory(str(canonical), changes)
+        trail.cache.store_result(key, result)
+        return result
 
 
 def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -> BacklogChanges:
@@ -104,16 +111,23 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
                 if not _before_history(since):
                     raise
                 start = None  # a date before the first commit: everything is new
+        key = f"changes\x1f{trail.folder}\x1f{start or ''}\x1f{tip}"
+        cached = trail.cache.result(key)
+        if isinstance(cached, BacklogChanges):
+            return cached
+        walked = trail.start_commits(tip, start)
+        before, after = trail.ids_at(start), trail.ids_at(tip)  # while git walks
         changed = [
             FieldChange(item_id, field, old, new, c.sha, c.author, c.date)
-            for item_id, c, field, old, new in trail.changes_in(trail.commits(tip, start), fields_only=True)
+            for item_id, c, field, old, new in trail.changes_in(walked(), fields_only=True)
             if field is not None
         ]
-        before, after = trail.ids_at(start), trail.ids_at(tip)
         order = _natural
-        return BacklogChanges(
+        result = BacklogChanges(
             start, tip, sorted(after - before, key=order), sorted(before - after, key=order), changed
         )
+        trail.cache.store_result(key, result)
+        return result
 
 
 def _before_history(rev: str) -> bool:

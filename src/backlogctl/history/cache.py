@@ -21,8 +21,9 @@ from typing import Any
 
 from backlogctl.history.walk import CommitInfo, from_plain, to_plain
 
-VERSION = "3"
+VERSION = "4"
 KEEP_CHAINS = 8
+KEEP_RESULTS = 32
 _ERRORS = (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError, OSError)
 
 
@@ -61,11 +62,14 @@ class HistoryCache:
             "CREATE TABLE IF NOT EXISTS blobs (sha TEXT PRIMARY KEY, data BLOB);"
             "CREATE TABLE IF NOT EXISTS blob_ids (sha TEXT PRIMARY KEY, id TEXT);"
             "CREATE TABLE IF NOT EXISTS chains (key TEXT PRIMARY KEY, commits BLOB, used INTEGER);"
+            "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB, used INTEGER);"
         )
         row = db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
         if row is None or row[0] != self._salt:
             # Written by another version: parsed forms may differ, start afresh.
-            db.executescript("DELETE FROM blobs; DELETE FROM blob_ids; DELETE FROM chains;")
+            db.executescript(
+                "DELETE FROM blobs; DELETE FROM blob_ids; DELETE FROM chains; DELETE FROM results;"
+            )
             db.execute("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (self._salt,))
             db.commit()
         return db
@@ -169,6 +173,32 @@ class HistoryCache:
             self._db.execute(
                 "DELETE FROM chains WHERE key NOT IN (SELECT key FROM chains ORDER BY used DESC LIMIT ?)",
                 (KEEP_CHAINS,),
+            )
+            self._db.commit()
+        except _ERRORS:
+            pass
+
+    def result(self, key: str) -> Any:
+        """A finished result stored under ``key`` (commit ids and folder in it), or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return None if row is None else pickle.loads(row[0])
+        except _ERRORS:
+            return None
+
+    def store_result(self, key: str, value: Any) -> None:
+        if self._db is None:
+            return
+        import time
+
+        try:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            self._db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (key, blob, time.time_ns()))
+            self._db.execute(
+                "DELETE FROM results WHERE key NOT IN (SELECT key FROM results ORDER BY used DESC LIMIT ?)",
+                (KEEP_RESULTS,),
             )
             self._db.commit()
         except _ERRORS:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,6 +23,29 @@ _ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z][A-Za-z0-9]*-[0-9]+)", re.MULT
 
 Parsed = tuple[dict[str, Any] | None, str | None]
 """A parsed blob: its mapping, or the error that kept it from being one."""
+
+
+class _Background:
+    """One function run in a thread (it waits on a git process, so the GIL is free)."""
+
+    def __init__(self, work: Callable[[], list[CommitInfo]]) -> None:
+        self._work = work
+        self._value: list[CommitInfo] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            self._error = exc
+
+    def result(self) -> list[CommitInfo]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 class Pair(NamedTuple):
@@ -66,26 +90,36 @@ class Trail:
         return resolve_in(self.repo, rev, self.backlog_dir.config.review.tag_prefix)
 
     def commits(self, tip: str, since: str | None = None) -> list[CommitInfo]:
-        """Item-touching commits of ``tip``'s first-parent line after ``since``, oldest first (cached).
+        """Item-touching commits of ``tip``'s first-parent line after ``since``, oldest first (cached)."""
+        return self.start_commits(tip, since)()
 
-        A cached walk to an older tip with the same ``since`` is extended by
+    def start_commits(self, tip: str, since: str | None = None) -> Callable[[], list[CommitInfo]]:
+        """Start walking (see `commits`) in the background; the result waits for the walk.
+
+        git log runs on one core while the caller reads blobs on the other. A
+        cached walk to an older tip with the same ``since`` is extended by
         walking only the newer commits.
         """
         base = since or ""
         cached = self.cache.chain(self.folder, base, tip)
         if cached is not None:
-            return cached
-        commits = None
+            return lambda: cached
+        older: list[CommitInfo] = []
+        exclude = since
         for known in self.cache.chain_tips(self.folder, base)[:3]:
             if self._extends(known, tip):
-                older = self.cache.chain(self.folder, base, known)
-                if older is not None:
-                    commits = older + log(self.repo, tip, self.items_dir, exclude=known)
+                found = self.cache.chain(self.folder, base, known)
+                if found is not None:
+                    older, exclude = found, known
                     break
-        if commits is None:
-            commits = log(self.repo, tip, self.items_dir, exclude=since)
-        self.cache.store_chain(self.folder, base, tip, commits)
-        return commits
+        walk = _Background(lambda: log(self.repo, tip, self.items_dir, exclude=exclude))
+
+        def finish() -> list[CommitInfo]:
+            commits = older + walk.result()
+            self.cache.store_chain(self.folder, base, tip, commits)
+            return commits
+
+        return finish
 
     def _extends(self, known: str, tip: str) -> bool:
         """Whether ``known`` lies on ``tip``'s first-parent line."""
@@ -129,16 +163,20 @@ class Trail:
     def pairs(self, commits: list[CommitInfo]) -> list[list[Pair]]:
         """Each commit's item files as pairs; a deletion and an addition of one id are a move."""
         files = [[f for f in c.files if self.is_item(f.new_path or f.old_path or "")] for c in commits]
-        sides = {
-            blob: path
-            for touched in files
-            if any(f.status == "D" for f in touched) and any(f.status == "A" for f in touched)
-            for f in touched
-            if f.status in ("A", "D")
-            for blob, path in ((f.old_blob, f.old_path), (f.new_blob, f.new_path))
-            if blob and path
-        }
-        ids = self.ids(sides) if sides else {}
+        ids: dict[str, str | None] = {}
+        unread: dict[str, str] = {}
+        for touched in files:
+            gone = {f.old_blob: f.old_path for f in touched if f.status == "D" and f.old_blob}
+            added = {f.new_blob: f.new_path for f in touched if f.status == "A" and f.new_blob}
+            if not gone or not added:
+                continue
+            for blob, path in (gone | added).items():
+                if blob in gone and blob in added:
+                    ids[blob] = f"same content {blob}"  # a pure move: no need to read the id
+                elif path:
+                    unread[blob] = path
+        if unread:
+            ids.update(self.ids(unread))
         return [_paired(touched, ids) for touched in files]
 
     def changes_in(
@@ -230,37 +268,40 @@ class Trail:
     def _first_parent_diff(self, commit: CommitInfo) -> CommitInfo:
         """``commit`` with every item file it changed against its first parent."""
         output = self.repo.run(
-            "diff-tree", "-r", "--no-renames", "-z", "--no-abbrev", f"{commit.sha}^", commit.sha,
-            "--", self.folder, check=False,
+            "diff-tree",
+            "-r",
+            "--no-renames",
+            "-z",
+            "--no-abbrev",
+            f"{commit.sha}^",
+            commit.sha,
+            "--",
+            self.folder,
+            check=False,
         )  # fails for a root commit, which moves nothing
         return commit._replace(files=tuple(raw_entries(output, len(self.repo.prefix))))
 
 
 def _paired(files: list[FileChange], ids: dict[str, str | None]) -> list[Pair]:
     """Pairs in git's order; a move sits where its addition was."""
-    gone: dict[str, list[FileChange]] = {}
+    gone: dict[str, list[int]] = {}
     if ids:
-        for f in files:
+        for at, f in enumerate(files):
             if f.status == "D" and f.old_blob and ids.get(f.old_blob):
-                gone.setdefault(str(ids[f.old_blob]).upper(), []).append(f)
-    joined: dict[int, FileChange] = {}
-    used: set[int] = set()
+                gone.setdefault(str(ids[f.old_blob]).upper(), []).append(at)
+    sources: dict[int, int] = {}
     for at, f in enumerate(files):
         if f.status == "A" and f.new_blob and ids.get(f.new_blob):
             candidates = gone.get(str(ids[f.new_blob]).upper())
             if candidates:
-                source = candidates.pop(0)
-                joined[at] = source
-                used.add(id(source))
+                sources[at] = candidates.pop(0)
+    moved = set(sources.values())
     pairs = []
     for at, f in enumerate(files):
-        if id(f) in used:
+        if at in moved:
             continue
-        source = joined.get(at)
-        if source is not None:
-            pairs.append(Pair(source.old_blob, source.old_path, f.new_blob, f.new_path))
-        else:
-            pairs.append(Pair(f.old_blob, f.old_path, f.new_blob, f.new_path))
+        source = files[sources[at]] if at in sources else f
+        pairs.append(Pair(source.old_blob, source.old_path, f.new_blob, f.new_path))
     return pairs
 
 
