@@ -81,6 +81,17 @@ def test_new_commit_during_a_merge_refuses_before_writing(git_backlog: Path, run
     assert not list((git_backlog / "items").glob("*.yaml"))
 
 
+def test_review_mark_commit_on_a_detached_head_refuses_before_writing(
+    git_backlog: Path, committed_item: tuple[str, Path], run: Run
+) -> None:
+    item_id, _ = committed_item
+    git(git_backlog, "checkout", "-q", "--detach")
+    before = repo_state(git_backlog)
+    result = run("review", "mark", item_id, "--commit")
+    assert result.exit_code == 2 and "HEAD is detached" in result.stderr
+    assert repo_state(git_backlog) == before, "a refused --commit changed a file"
+
+
 def test_set_commit_during_a_rebase_refuses(
     git_backlog: Path, committed_item: tuple[str, Path], run: Run
 ) -> None:

@@ -158,6 +158,8 @@ def review_mark_command(
 
     today = dt.date.today()
     backlog = backlog_module.load(start_dir(ctx))
+    if commit:
+        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
     edits = review.mark(backlog, item_ids, today)
     written = [edit.path for edit in edits if edit.changed]
     ids = [backlog.find(i).id or i for i in item_ids]

@@ -70,7 +70,7 @@ def new_command(
     highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
     taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
     if commit:
-        _check_can_commit(backlog_dir.root)  # before writing: a refused --commit changes nothing
+        history.ensure_can_commit(backlog_dir.root)  # before writing: a refused --commit changes nothing
     created = authoring.new_item(backlog_dir, title, fields, taken=taken)
     if commit:
         history.commit_files(backlog_dir.root, [created.path], f"{created.id}: add {title}")
@@ -138,7 +138,7 @@ def set_command(
     entry = query.entry_for(backlog, item_id)
     changes = authoring.parse_assignments(assignments)
     if commit:
-        _check_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
+        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
     edit = authoring.set_fields(entry.path, changes, force=force)
     label = entry.id or item_id
     if not edit.changed:
@@ -148,13 +148,6 @@ def set_command(
     if commit:
         history.commit_files(backlog.root, [entry.path], f"{label}: {summary}")
     typer.echo(f"{label}: {summary}")
-
-
-def _check_can_commit(root: Path) -> None:
-    from backlogctl.history.commit import check_can_commit
-    from backlogctl.history.git import locate
-
-    check_can_commit(locate(root))
 
 
 def _short(value: object) -> str:

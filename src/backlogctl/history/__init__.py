@@ -14,19 +14,28 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from backlogctl.history.branches import branch_highest_ids
-    from backlogctl.history.commit import commit_files, tag_review, uncommitted_marks
+    from backlogctl.history.commit import commit_files, ensure_can_commit, tag_review, uncommitted_marks
     from backlogctl.history.snapshot import backlog_at, resolve
 
 _HOMES = {
     "backlog_at": "snapshot",
     "branch_highest_ids": "branches",
     "commit_files": "commit",
+    "ensure_can_commit": "commit",
     "resolve": "snapshot",
     "tag_review": "commit",
     "uncommitted_marks": "commit",
 }
 
-__all__ = ["backlog_at", "branch_highest_ids", "commit_files", "resolve", "tag_review", "uncommitted_marks"]
+__all__ = [
+    "backlog_at",
+    "branch_highest_ids",
+    "commit_files",
+    "ensure_can_commit",
+    "resolve",
+    "tag_review",
+    "uncommitted_marks",
+]
 
 
 def __getattr__(name: str) -> Any:

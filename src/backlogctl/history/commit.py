@@ -26,6 +26,11 @@ def check_can_commit(repo: Repo) -> None:
         raise GitError("HEAD is detached; check out a branch before using --commit")
 
 
+def ensure_can_commit(root: Path) -> None:
+    """Refuse --commit before anything is written: detached HEAD, merge or rebase under way."""
+    check_can_commit(locate(root))
+
+
 def commit_files(root: Path, paths: list[Path], message: str) -> str:
     """Commit exactly ``paths`` with ``message``; returns the new commit's sha.
 

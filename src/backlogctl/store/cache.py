@@ -23,7 +23,11 @@ from typing import Any
 
 from backlogctl import __version__
 
-FORMAT = f"backlogctl-cache-3/{__version__}"
+LOADER_REVISION = 4
+"""Bump whenever what the loader accepts or returns changes: cached data of an
+older loader must not outlive it (the version alone does not change between
+commits)."""
+FORMAT = f"backlogctl-cache-{LOADER_REVISION}/{__version__}"
 RACY_SECONDS = 2
 Identity = tuple[int, int, int, int, int]
 
