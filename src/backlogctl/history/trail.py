@@ -227,8 +227,11 @@ class Trail:
             if move is None:
                 return found
             at, moved, sources = move
+            # Usually the new paths have no older commits: walk only the sources
+            # (each extra pathspec slows git down). Otherwise walk them all again.
+            walked = sources if at == 0 else paths | sources
             paths |= sources
-            below = log(self.repo, f"{moved.sha}^", self.items_dir, paths=sorted(paths))
+            below = log(self.repo, f"{moved.sha}^", self.items_dir, paths=sorted(walked))
             found = [*below, moved, *found[at + 1 :]]
 
     def _named(self, tip: str, item_id: str) -> list[str]:
