@@ -89,10 +89,9 @@ def changes_command(
         return
     from backlogctl.render import audit as render
 
-    titles: dict[str, str] = {}
-    for sha in (result.since, result.until):
-        if sha is not None:
-            titles.update({i.id: i.title for i in history.backlog_at(root, sha).items if i.id not in titles})
+    ids = {*result.added, *result.removed, *(change.id for change in result.changed)}
+    shas = [sha for sha in (result.until, result.since) if sha is not None]
+    titles = history.titles_at(root, shas, ids)
     label = since if since is not None else ("last-review" if result.since else None)
     show = render.changes_markdown if output is ChangesFormat.markdown else render.changes_text
     typer.echo(show(result, titles, label))

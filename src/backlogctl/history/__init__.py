@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from backlogctl.history.branches import branch_highest_ids
     from backlogctl.history.commit import commit_files, ensure_can_commit, tag_review, uncommitted_marks
-    from backlogctl.history.snapshot import backlog_at, resolve
+    from backlogctl.history.snapshot import backlog_at, resolve, titles_at
 
 _HOMES = {
     "backlog_at": "snapshot",
@@ -24,6 +24,7 @@ _HOMES = {
     "ensure_can_commit": "commit",
     "resolve": "snapshot",
     "tag_review": "commit",
+    "titles_at": "snapshot",
     "uncommitted_marks": "commit",
 }
 
@@ -34,6 +35,7 @@ __all__ = [
     "ensure_can_commit",
     "resolve",
     "tag_review",
+    "titles_at",
     "uncommitted_marks",
 ]
 

@@ -150,3 +150,36 @@ def backlog_at(root: Path, rev: str) -> Backlog:
         blobs = reader.read_many(f.blob for f in files)
     loaded = [parse_blob(blobs[f.blob], current.root / f.path) for f in files]
     return Backlog(BacklogDir(root=current.root, config=config), entries_from(loaded))
+
+
+def titles_at(root: Path, shas: list[str], ids: set[str]) -> dict[str, str]:
+    """Titles of the items ``ids`` as they were at ``shas`` (the first sha that has one wins).
+
+    Reads only the files named for those ids (``<id>-*.yaml``), not the whole
+    backlog: `changes` needs a title per changed item, not every item parsed.
+    """
+    from backlogctl import config as config_module
+
+    current = config_module.load(root)
+    repo = locate(current.root)
+    items_dir = current.config.items_dir
+    titles: dict[str, str] = {}
+    with BlobReader(repo) as reader:
+        for sha in shas:
+            wanted = {f"{item_id}-": item_id for item_id in ids - titles.keys()}
+            if not wanted:
+                break
+            files = [f for f in item_files(repo, sha, items_dir) if _named_for(f.path, wanted)]
+            blobs = reader.read_many(f.blob for f in files)
+            for f in files:
+                data = parse_blob(blobs[f.blob], current.root / f.path).data or {}
+                item_id, title = data.get("id"), data.get("title")
+                if isinstance(item_id, str) and item_id in ids and isinstance(title, str):
+                    titles.setdefault(item_id, title)
+    return titles
+
+
+def _named_for(path: str, prefixes: dict[str, str]) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    cut = name.find("-", name.find("-") + 1)
+    return name[: cut + 1] in prefixes if cut > 0 else False
