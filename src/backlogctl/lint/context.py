@@ -20,6 +20,8 @@ class Context:
         self.backlog = backlog
         self.today = today
         self._texts: dict[Any, str | None] = {}
+        self.required: dict[str | None, list[str]] = {}
+        """Required fields per status, expanded once per run."""
 
     @property
     def config(self) -> Config:

@@ -53,10 +53,11 @@ def schema(ctx: Context) -> Iterator[Finding]:
 def unknown_field(ctx: Context) -> Iterator[Finding]:
     """Every field is one the item model knows; near misses get a "did you mean"."""
     levels = known_fields()
+    known = {level: frozenset(names) for level, names in levels.items()}
     for entry, data in _readable(ctx):
-        for level, names in levels.items():
+        for level, names in known.items():
             mapping = data if not level else data.get(level)
-            if not isinstance(mapping, dict):
+            if not isinstance(mapping, dict) or not mapping.keys() - names:
                 continue
             for key in mapping:
                 if str(key) not in names:
@@ -147,7 +148,7 @@ def incomplete(ctx: Context) -> Iterator[Finding]:
         why = f"status {status} requires it" if isinstance(status, str) else "every item needs it"
         for dotted in _required_fields(ctx, data):
             value = get_path(data, dotted)
-            if not is_placeholder(value):
+            if isinstance(value, int | float) or not is_placeholder(value):  # numbers: the common case
                 continue
             if value is None:
                 state = "is missing"
@@ -159,9 +160,15 @@ def incomplete(ctx: Context) -> Iterator[Finding]:
 
 
 def _required_fields(ctx: Context, data: dict[str, Any]) -> list[str]:
-    """The dotted fields the item's status requires, with `scores.*` expanded."""
+    """The dotted fields the item's status requires, with `scores.*` expanded (once per status)."""
     status = data.get("status")
-    required = ctx.config.required_for(status if isinstance(status, str) else None)
+    key = status if isinstance(status, str) else None
+    if key not in ctx.required:
+        ctx.required[key] = _expand(ctx, ctx.config.required_for(key))
+    return ctx.required[key]
+
+
+def _expand(ctx: Context, required: list[str]) -> list[str]:
     fields: list[str] = []
     for dotted in required:
         if dotted == "scores.*":
