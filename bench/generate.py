@@ -24,9 +24,22 @@ scoring:
 """
 
 SUBJECTS = (
-    "churn", "invoice OCR", "demand forecast", "fraud score", "support retrieval", "lead scoring",
-    "price elasticity", "anomaly alerts", "document triage", "credit scorecard", "route planning",
-    "stock-out risk", "call summaries", "CV screening", "energy load", "defect detection",
+    "churn",
+    "invoice OCR",
+    "demand forecast",
+    "fraud score",
+    "support retrieval",
+    "lead scoring",
+    "price elasticity",
+    "anomaly alerts",
+    "document triage",
+    "credit scorecard",
+    "route planning",
+    "stock-out risk",
+    "call summaries",
+    "CV screening",
+    "energy load",
+    "defect detection",
 )
 ADJECTIVES = ("B2B", "retail", "weekly", "real-time", "regional", "nightly", "EU", "pilot", "v2", "legacy")
 PEOPLE = ("ana", "bjorn", "chen", "dara", "emeka", "fatima", "goran", "hana", "ivan", "julia")
@@ -60,8 +73,10 @@ def item_fields(number: int, rng: random.Random) -> dict[str, object]:
         "stakeholders": rng.sample(PEOPLE, 2),
         "created": created,
         # A lab that reviews every two weeks: most reviews are recent, a few overdue.
-        "last_reviewed": max(created, TODAY - dt.timedelta(days=rng.randrange(13) if rng.random() < 0.92
-                                                            else rng.randrange(15, 60))),
+        "last_reviewed": max(
+            created,
+            TODAY - dt.timedelta(days=rng.randrange(13) if rng.random() < 0.92 else rng.randrange(15, 60)),
+        ),
         "business_value": rng.choice(FIB),
         "time_criticality": rng.choice(FIB),
         "feasibility": rng.randint(1, 5),

@@ -22,8 +22,14 @@ from pathlib import Path
 from bench.generate import generate
 
 PY = sys.executable
-TYPER_APP = "import typer\napp = typer.Typer()\n@app.command()\ndef main(version: bool = False) -> None:\n    pass\napp()\n"
-READ_FILES = "import os,sys\nfor d,_,fs in os.walk(sys.argv[1]):\n    for f in fs: open(os.path.join(d,f),'rb').read()\n"
+TYPER_APP = (
+    "import typer\napp = typer.Typer()\n@app.command()\n"
+    "def main(version: bool = False) -> None:\n    pass\napp()\n"
+)
+READ_FILES = (
+    "import os,sys\nfor d,_,fs in os.walk(sys.argv[1]):\n"
+    "    for f in fs: open(os.path.join(d,f),'rb').read()\n"
+)
 PARSE_FLOOR = (
     "import gc,os,sys,yaml_rs\ngc.disable()\nfrom backlogctl.model import Item\n"
     "for d,_,fs in os.walk(sys.argv[1]):\n    for f in fs:\n"
@@ -81,7 +87,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
 def cli(*args: str) -> list[str]:

@@ -92,96 +92,239 @@ class Review:
 IMPORT = ("2026-10-20T09:30:00+02:00", "miriam")
 
 PLAN: list[Change | Add | Remove | Review] = [
-    Change("2026-10-21T14:12:00+02:00", "jonas", "AI-3", {"scores.business_value": ("8", "13")},
-           "Stefan Maier's figures: the five framework contracts lost in 2025 were\n"
-           "2.3 M EUR of yearly revenue."),
-    Change("2026-10-22T10:05:00+02:00", "felix", "AI-8", {"scores.confidence": ("0.6", "0.7")},
-           "Backtest on the 2019-2024 write-offs: AUC 0.81, stable across segments."),
-    Change("2026-10-26T11:40:00+01:00", "tobias", "AI-10", {"scores.feasibility": ("2", "3")},
-           "Sensor data complete since May (AI-11); 41 failures labelled with the\n"
-           "maintenance planners."),
-    Remove("2026-10-27T16:20:00+01:00", "miriam", "AI-9", "duplicate of AI-3",
-           "Duplicate of AI-3: webshop customers with a contract are in the churn\n"
-           "model's scope, the others order too rarely to predict."),
-    Add("2026-10-28T09:15:00+01:00", "tobias", "AI-31",
+    Change(
+        "2026-10-21T14:12:00+02:00",
+        "jonas",
+        "AI-3",
+        {"scores.business_value": ("8", "13")},
+        "Stefan Maier's figures: the five framework contracts lost in 2025 were\n"
+        "2.3 M EUR of yearly revenue.",
+    ),
+    Change(
+        "2026-10-22T10:05:00+02:00",
+        "felix",
+        "AI-8",
+        {"scores.confidence": ("0.6", "0.7")},
+        "Backtest on the 2019-2024 write-offs: AUC 0.81, stable across segments.",
+    ),
+    Change(
+        "2026-10-26T11:40:00+01:00",
+        "tobias",
+        "AI-10",
+        {"scores.feasibility": ("2", "3")},
+        "Sensor data complete since May (AI-11); 41 failures labelled with the\nmaintenance planners.",
+    ),
+    Remove(
+        "2026-10-27T16:20:00+01:00",
+        "miriam",
+        "AI-9",
+        "duplicate of AI-3",
+        "Duplicate of AI-3: webshop customers with a contract are in the churn\n"
+        "model's scope, the others order too rarely to predict.",
+    ),
+    Add(
+        "2026-10-28T09:15:00+01:00",
+        "tobias",
+        "AI-31",
         "The planners agreed on 2026-10-27 that the new forecast (AI-4) has been\n"
-        "better for 16 weeks in a row."),
-    Change("2026-10-29T13:30:00+01:00", "katrin", "AI-15",
-           {"risk_class": ("unassessed", "unacceptable"), "status": ("proposed", "rejected")},
-           "Emotion recognition in the workplace is a prohibited practice under\n"
-           "Art. 5(1)(f) of the AI Act since 2025-02-02. Agreed with Julia Zimmermann (Legal).",
-           reviewed=True, comments=("risk_class:",),
-           notes="notes: Proposed by the call-centre software vendor in June; compliance to assess.\n"),
-    Change("2026-10-30T10:45:00+01:00", "felix", "AI-6",
-           {"title": ("Fraud model recalibration", "'Webshop fraud model: new payment methods'"),
-            "scores.effort": ("8", "5")},
-           "Scope narrowed to the new payment methods; the account features stay."),
-    Change("2026-11-03T15:02:00+01:00", "miriam", "AI-3", {"status": ("proposed", "ready")},
-           "Review 2026-11-03: definition of ready met, pilot region agreed with sales."),
-    Change("2026-11-03T15:06:00+01:00", "miriam", "AI-18", {"status": ("proposed", "ready")},
-           "Review 2026-11-03: Claudia Schulz accepts the pilot results (91 % accuracy)."),
-    Change("2026-11-03T15:11:00+01:00", "miriam", "AI-14", {"status": ("proposed", "parked")},
-           "Review 2026-11-03: the works council wants a works agreement on AI in HR\n"
-           "before any screening model is built.",
-           notes="notes: >-\n  The works council asked for details before the review; meeting on\n"
-                 "  2026-10-30.\n"),
-    Review("2026-11-03T15:40:00+01:00", "miriam",
-           "AI-3 and AI-18 ready, AI-14 parked, AI-15 rejected (prohibited practice).\n"
-           "Next review 2026-11-17."),
-    Add("2026-11-05T11:20:00+01:00", "lea", "AI-32",
-        "The FAQ bot's licence renews in June; the notice period ends 2027-03-31."),
-    Change("2026-11-09T17:45:00+01:00", "niklas", "AI-1", {"status": ("in_progress", "deployed")},
-           "Two weeks of shadow loads without a data quality alert.",
-           reviewed=True,
-           notes="notes: Shadow loads since 2026-10-26; go-live planned for 2026-11-09.\n"),
-    Change("2026-11-10T09:10:00+01:00", "jonas", "AI-3", {"status": ("ready", "in_progress")},
-           "Pilot started with the six account managers of the Southern region."),
-    Change("2026-11-10T11:30:00+01:00", "jonas", "AI-12", {"scores.feasibility": ("2", "3")},
-           "Account features now come from the feature store (AI-1)."),
-    Change("2026-11-10T16:00:00+01:00", "tobias", "AI-25", {"scores.confidence": ("0.4", "0.5")},
-           "Reviewed with the quality team: the camera budget is approved.",
-           reviewed=True, notes="notes: ''\n"),
-    Change("2026-11-11T10:30:00+01:00", "aylin", "AI-16",
-           {"scores.business_value": ("5", "8"), "scores.time_criticality": ("3", "8")},
-           "Purchasing's new standard terms apply from 2027; about 90 framework\n"
-           "contracts are renegotiated in Q1.",
-           comments=("  time_criticality:",)),
-    Change("2026-11-11T14:00:00+01:00", "tobias", "AI-31", {"status": ("proposed", "in_progress")},
-           "Comparison report removed; switching off the nightly job on Friday."),
-    Add("2026-11-12T09:40:00+01:00", "felix", "AI-33",
+        "better for 16 weeks in a row.",
+    ),
+    Change(
+        "2026-10-29T13:30:00+01:00",
+        "katrin",
+        "AI-15",
+        {"risk_class": ("unassessed", "unacceptable"), "status": ("proposed", "rejected")},
+        "Emotion recognition in the workplace is a prohibited practice under\n"
+        "Art. 5(1)(f) of the AI Act since 2025-02-02. Agreed with Julia Zimmermann (Legal).",
+        reviewed=True,
+        comments=("risk_class:",),
+        notes="notes: Proposed by the call-centre software vendor in June; compliance to assess.\n",
+    ),
+    Change(
+        "2026-10-30T10:45:00+01:00",
+        "felix",
+        "AI-6",
+        {
+            "title": ("Fraud model recalibration", "'Webshop fraud model: new payment methods'"),
+            "scores.effort": ("8", "5"),
+        },
+        "Scope narrowed to the new payment methods; the account features stay.",
+    ),
+    Change(
+        "2026-11-03T15:02:00+01:00",
+        "miriam",
+        "AI-3",
+        {"status": ("proposed", "ready")},
+        "Review 2026-11-03: definition of ready met, pilot region agreed with sales.",
+    ),
+    Change(
+        "2026-11-03T15:06:00+01:00",
+        "miriam",
+        "AI-18",
+        {"status": ("proposed", "ready")},
+        "Review 2026-11-03: Claudia Schulz accepts the pilot results (91 % accuracy).",
+    ),
+    Change(
+        "2026-11-03T15:11:00+01:00",
+        "miriam",
+        "AI-14",
+        {"status": ("proposed", "parked")},
+        "Review 2026-11-03: the works council wants a works agreement on AI in HR\n"
+        "before any screening model is built.",
+        notes="notes: >-\n  The works council asked for details before the review; meeting on\n"
+        "  2026-10-30.\n",
+    ),
+    Review(
+        "2026-11-03T15:40:00+01:00",
+        "miriam",
+        "AI-3 and AI-18 ready, AI-14 parked, AI-15 rejected (prohibited practice).\nNext review 2026-11-17.",
+    ),
+    Add(
+        "2026-11-05T11:20:00+01:00",
+        "lea",
+        "AI-32",
+        "The FAQ bot's licence renews in June; the notice period ends 2027-03-31.",
+    ),
+    Change(
+        "2026-11-09T17:45:00+01:00",
+        "niklas",
+        "AI-1",
+        {"status": ("in_progress", "deployed")},
+        "Two weeks of shadow loads without a data quality alert.",
+        reviewed=True,
+        notes="notes: Shadow loads since 2026-10-26; go-live planned for 2026-11-09.\n",
+    ),
+    Change(
+        "2026-11-10T09:10:00+01:00",
+        "jonas",
+        "AI-3",
+        {"status": ("ready", "in_progress")},
+        "Pilot started with the six account managers of the Southern region.",
+    ),
+    Change(
+        "2026-11-10T11:30:00+01:00",
+        "jonas",
+        "AI-12",
+        {"scores.feasibility": ("2", "3")},
+        "Account features now come from the feature store (AI-1).",
+    ),
+    Change(
+        "2026-11-10T16:00:00+01:00",
+        "tobias",
+        "AI-25",
+        {"scores.confidence": ("0.4", "0.5")},
+        "Reviewed with the quality team: the camera budget is approved.",
+        reviewed=True,
+        notes="notes: ''\n",
+    ),
+    Change(
+        "2026-11-11T10:30:00+01:00",
+        "aylin",
+        "AI-16",
+        {"scores.business_value": ("5", "8"), "scores.time_criticality": ("3", "8")},
+        "Purchasing's new standard terms apply from 2027; about 90 framework\n"
+        "contracts are renegotiated in Q1.",
+        comments=("  time_criticality:",),
+    ),
+    Change(
+        "2026-11-11T14:00:00+01:00",
+        "tobias",
+        "AI-31",
+        {"status": ("proposed", "in_progress")},
+        "Comparison report removed; switching off the nightly job on Friday.",
+    ),
+    Add(
+        "2026-11-12T09:40:00+01:00",
+        "felix",
+        "AI-33",
         "Marco Fischer's request from the S&OP meeting: 46 production orders\n"
-        "waited for purchased parts in October."),
-    Remove("2026-11-12T14:15:00+01:00", "aylin", "AI-17", "merged into AI-26",
-           "Merged into AI-26: the photo check is one input of the claim triage.",
-           notes={"AI-26": "notes: ''\n"}),
-    Change("2026-11-13T16:30:00+01:00", "tobias", "AI-31", {"status": ("in_progress", "retired")},
-           "ARIMA job switched off, code archived.", reviewed=True, notes="notes: ''\n"),
-    Change("2026-11-16T18:05:00+01:00", "miriam", "AI-7", {"scores.time_criticality": ("5", "13")},
-           "Procurement: the scorecard vendor will not extend for one year only;\n"
-           "without a decision by January we pay for three more years.",
-           comments=("  time_criticality:",)),
-    Change("2026-11-17T15:03:00+01:00", "miriam", "AI-27", {"status": ("proposed", "ready")},
-           "Review 2026-11-17: the collections team lead joins in January."),
-    Change("2026-11-17T15:08:00+01:00", "miriam", "AI-22", {"status": ("proposed", "parked")},
-           "Review 2026-11-17: the PIM replacement in 2027 brings attribute suggestions.",
-           notes="notes: ''\n"),
-    Review("2026-11-17T15:45:00+01:00", "miriam",
-           "AI-27 ready, AI-22 parked; AI-7 moves up (vendor deadline), AI-1 deployed,\n"
-           "AI-31 retired. Next review 2026-12-01."),
+        "waited for purchased parts in October.",
+    ),
+    Remove(
+        "2026-11-12T14:15:00+01:00",
+        "aylin",
+        "AI-17",
+        "merged into AI-26",
+        "Merged into AI-26: the photo check is one input of the claim triage.",
+        notes={"AI-26": "notes: ''\n"},
+    ),
+    Change(
+        "2026-11-13T16:30:00+01:00",
+        "tobias",
+        "AI-31",
+        {"status": ("in_progress", "retired")},
+        "ARIMA job switched off, code archived.",
+        reviewed=True,
+        notes="notes: ''\n",
+    ),
+    Change(
+        "2026-11-16T18:05:00+01:00",
+        "miriam",
+        "AI-7",
+        {"scores.time_criticality": ("5", "13")},
+        "Procurement: the scorecard vendor will not extend for one year only;\n"
+        "without a decision by January we pay for three more years.",
+        comments=("  time_criticality:",),
+    ),
+    Change(
+        "2026-11-17T15:03:00+01:00",
+        "miriam",
+        "AI-27",
+        {"status": ("proposed", "ready")},
+        "Review 2026-11-17: the collections team lead joins in January.",
+    ),
+    Change(
+        "2026-11-17T15:08:00+01:00",
+        "miriam",
+        "AI-22",
+        {"status": ("proposed", "parked")},
+        "Review 2026-11-17: the PIM replacement in 2027 brings attribute suggestions.",
+        notes="notes: ''\n",
+    ),
+    Review(
+        "2026-11-17T15:45:00+01:00",
+        "miriam",
+        "AI-27 ready, AI-22 parked; AI-7 moves up (vendor deadline), AI-1 deployed,\n"
+        "AI-31 retired. Next review 2026-12-01.",
+    ),
     # After the last review: what `changes --since last-review` shows.
-    Change("2026-11-18T10:20:00+01:00", "aylin", "AI-16", {"scores.feasibility": ("3", "4")},
-           "Pilot on 40 contracts: 93 % of the clauses found, 2 % wrong.",
-           comments=("  feasibility:",)),
-    Change("2026-11-19T08:50:00+01:00", "jonas", "AI-13", {"scores.business_value": ("8", "13")},
-           "CFO's budget memo of 2026-11-18: spare-parts margin is the 2027 target.",
-           comments=("  business_value:",)),
-    Add("2026-11-19T14:30:00+01:00", "niklas", "AI-34",
-        "The 2027 CSRD report needs scope 3 figures per product family."),
-    Change("2026-11-20T09:00:00+01:00", "felix", "AI-6", {"status": ("ready", "in_progress")},
-           "Started: the labels from the order desk's case log are in."),
-    Change("2026-11-20T16:10:00+01:00", "lea", "AI-5", {"scores.effort": ("13", "8")},
-           "Reuse the AI-30 index instead of building a second one.",
-           comments=("  effort:",)),
+    Change(
+        "2026-11-18T10:20:00+01:00",
+        "aylin",
+        "AI-16",
+        {"scores.feasibility": ("3", "4")},
+        "Pilot on 40 contracts: 93 % of the clauses found, 2 % wrong.",
+        comments=("  feasibility:",),
+    ),
+    Change(
+        "2026-11-19T08:50:00+01:00",
+        "jonas",
+        "AI-13",
+        {"scores.business_value": ("8", "13")},
+        "CFO's budget memo of 2026-11-18: spare-parts margin is the 2027 target.",
+        comments=("  business_value:",),
+    ),
+    Add(
+        "2026-11-19T14:30:00+01:00",
+        "niklas",
+        "AI-34",
+        "The 2027 CSRD report needs scope 3 figures per product family.",
+    ),
+    Change(
+        "2026-11-20T09:00:00+01:00",
+        "felix",
+        "AI-6",
+        {"status": ("ready", "in_progress")},
+        "Started: the labels from the order desk's case log are in.",
+    ),
+    Change(
+        "2026-11-20T16:10:00+01:00",
+        "lea",
+        "AI-5",
+        {"scores.effort": ("13", "8")},
+        "Reuse the AI-30 index instead of building a second one.",
+        comments=("  effort:",),
+    ),
 ]
 
 # Items in the imported spreadsheet that were deleted later; they are not in
@@ -288,17 +431,25 @@ def git_env(who: str, when: str) -> dict[str, str]:
     mail = name.lower().replace(" ", ".") + "@example.com"
     return {
         **os.environ,
-        "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": mail, "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": mail, "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": mail,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": mail,
+        "GIT_COMMITTER_DATE": when,
         # The user's own git configuration (signing, hooks, templates) stays out.
-        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
     }
 
 
 def git(repo: Path, *args: str, who: str = "miriam", when: str = IMPORT[0]) -> str:
     done = subprocess.run(
         ["git", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args],
-        cwd=repo, env=git_env(who, when), capture_output=True, text=True,
+        cwd=repo,
+        env=git_env(who, when),
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise DemoError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
@@ -309,7 +460,9 @@ def backlogctl(repo: Path, *args: str) -> str:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
     done = subprocess.run(
         [sys.executable, "-m", "backlogctl", "-C", str(repo), *args],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise DemoError(f"backlogctl {' '.join(args)} failed: {done.stderr.strip() or done.stdout.strip()}")
@@ -451,9 +604,14 @@ def build(dest: Path) -> None:
     git(dest, "init", "-q", "-b", "main")
     git(dest, "config", "core.autocrlf", "false")
     count = len(list(items.glob("*.yaml")))
-    commit(dest, who, when, "Import the model backlog from the review spreadsheet",
-           f"{count} items from AI-Lab-Backlog-2026-10.xlsx, one YAML file per item.\n"
-           "From now on the backlog lives here and is reviewed every second Tuesday.")
+    commit(
+        dest,
+        who,
+        when,
+        "Import the model backlog from the review spreadsheet",
+        f"{count} items from AI-Lab-Backlog-2026-10.xlsx, one YAML file per item.\n"
+        "From now on the backlog lives here and is reviewed every second Tuesday.",
+    )
 
     for step in PLAN:
         if isinstance(step, Change):
@@ -483,8 +641,9 @@ def apply_change(dest: Path, step: Change, files: dict[str, Path], final: dict[s
     if step.notes is not None:
         text = set_notes(text, notes_section(final[step.item]))
     path.write_text(text, encoding="utf-8")
-    summary = "; ".join(f"{name} {old.strip(chr(39))} → {new.strip(chr(39))}"
-                        for name, (old, new) in step.fields.items())
+    summary = "; ".join(
+        f"{name} {old.strip(chr(39))} → {new.strip(chr(39))}" for name, (old, new) in step.fields.items()
+    )
     commit(dest, step.who, step.when, f"{step.item}: {summary}", step.why)
 
 
@@ -507,13 +666,15 @@ def apply_add(dest: Path, step: Add, files: dict[str, Path], first: dict[str, st
     commit(dest, step.who, step.when, f"{step.item}: add {title.group(1)}", step.why)
 
 
-def apply_remove(dest: Path, step: Remove, files: dict[str, Path], final: dict[str, str],
-                 removed_names: dict[str, str]) -> None:
+def apply_remove(
+    dest: Path, step: Remove, files: dict[str, Path], final: dict[str, str], removed_names: dict[str, str]
+) -> None:
     git(dest, "rm", "-q", f"items/{removed_names[step.item]}", who=step.who, when=step.when)
     for item in step.notes:
         path = dest / "items" / files[item].name
-        path.write_text(set_notes(path.read_text(encoding="utf-8"), notes_section(final[item])),
-                        encoding="utf-8")
+        path.write_text(
+            set_notes(path.read_text(encoding="utf-8"), notes_section(final[item])), encoding="utf-8"
+        )
     commit(dest, step.who, step.when, f"{step.item}: remove, {step.reason}", step.why)
 
 
@@ -531,10 +692,23 @@ def apply_review(dest: Path, step: Review, final: dict[str, str]) -> None:
             path.write_text(put(text, "last_reviewed", day), encoding="utf-8")
             marked.append(item)
     marked.sort(key=lambda i: int(i.split("-")[1]))
-    commit(dest, step.who, step.when, f"Review {day}: {len(marked)} items reviewed",
-           step.summary + "\n\nReviewed: " + ", ".join(marked))
-    git(dest, "tag", "-a", f"review/{day}", "-m", f"Review {day}\n\n{step.summary}",
-        who=step.who, when=step.when)
+    commit(
+        dest,
+        step.who,
+        step.when,
+        f"Review {day}: {len(marked)} items reviewed",
+        step.summary + "\n\nReviewed: " + ", ".join(marked),
+    )
+    git(
+        dest,
+        "tag",
+        "-a",
+        f"review/{day}",
+        "-m",
+        f"Review {day}\n\n{step.summary}",
+        who=step.who,
+        when=step.when,
+    )
 
 
 def compare(dest: Path, files: dict[str, Path]) -> None:

@@ -43,7 +43,9 @@ def _owner(path: Path) -> str:
 )
 def test_only_the_owner_imports(library: str, owners: set[str]) -> None:
     offenders = [
-        str(path.relative_to(PACKAGE)) for path in _modules() if library in _imports(path) and _owner(path) not in owners
+        str(path.relative_to(PACKAGE))
+        for path in _modules()
+        if library in _imports(path) and _owner(path) not in owners
     ]
     assert offenders == []
 

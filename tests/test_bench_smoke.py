@@ -17,7 +17,12 @@ def test_quick_benchmark_completes_and_prints_the_table(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--runs", "1", "--keep", str(tmp_path)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "| size | what | median s | peak MiB | vs floor | floor |" in done.stdout

@@ -9,7 +9,9 @@ from tests.conftest import git
 
 
 def test_new_creates_item_from_template(run, backlog: Path) -> None:
-    result = run("new", "Churn prediction (B2B)", "--kind", "new", "--owner", "anna", "--set", "scores.effort=5")
+    result = run(
+        "new", "Churn prediction (B2B)", "--kind", "new", "--owner", "anna", "--set", "scores.effort=5"
+    )
     assert result.exit_code == 0
     item_id, rel = result.stdout.strip().split("\t")
     assert item_id == "AI-1"

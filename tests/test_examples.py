@@ -120,8 +120,7 @@ def test_unacceptable_items_are_rejected(items: list[Item]) -> None:
 def test_schema_file_is_the_current_schema() -> None:
     written = json.loads((EXAMPLE / "item.schema.json").read_text(encoding="utf-8"))
     assert written == Item.model_json_schema(), (
-        "examples/ai-lab/item.schema.json is stale: run "
-        "backlogctl schema > examples/ai-lab/item.schema.json"
+        "examples/ai-lab/item.schema.json is stale: run backlogctl schema > examples/ai-lab/item.schema.json"
     )
 
 
@@ -149,7 +148,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("demo") / "lab"
     done = subprocess.run(
         [sys.executable, str(REPO / "examples" / "build-demo.py"), str(dest)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     return dest
@@ -194,7 +195,8 @@ def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     done = subprocess.run(
         [sys.executable, str(REPO / "examples" / "build-demo.py"), str(tmp_path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2
     assert "not empty" in done.stderr

@@ -42,13 +42,24 @@ depends_on: {depends}
 
 
 def write_item(
-    folder: Path, number: int, value: int, *, status: str = "ready", effort: int = 5,
-    depends: str = "[]", title: str | None = None,
+    folder: Path,
+    number: int,
+    value: int,
+    *,
+    status: str = "ready",
+    effort: int = 5,
+    depends: str = "[]",
+    title: str | None = None,
 ) -> Path:
     name = title or f"Model {number}"
     path = folder / "items" / f"AI-{number}-model-{number}.yaml"
     text = ITEM.format(
-        id=f"AI-{number}", title=name, status=status, day=min(number, 9), value=value, effort=effort,
+        id=f"AI-{number}",
+        title=name,
+        status=status,
+        day=min(number, 9),
+        value=value,
+        effort=effort,
         depends=depends,
     )
     path.write_text(text, encoding="utf-8")
@@ -195,7 +206,9 @@ def test_since_and_as_of(git_backlog: Path, run: Run) -> None:
     assert len(data["since"]) == 40
     table = run("rank", "--since", "HEAD~1").stdout
     assert "moved" in table
-    row = {line.split()[1]: line for line in table.splitlines() if line.split()[1:2] and "AI-" in line.split()[1]}
+    row = {
+        line.split()[1]: line for line in table.splitlines() if line.split()[1:2] and "AI-" in line.split()[1]
+    }
     assert row["AI-4"].rstrip().endswith("new")
     assert row["AI-3"].rstrip().endswith("▲2") and row["AI-1"].rstrip().endswith("▼1")
 

@@ -98,12 +98,18 @@ def test_effective_score_is_never_below_the_own_score(items: list[Item]) -> None
 def stable_backlog() -> list[Item]:
     """A clear winner, a clear loser, and items between them that differ by one step only."""
     rows = [
-        ("AI-1", 20, 5, 1), ("AI-2", 5, 3, 2), ("AI-3", 3, 4, 8), ("AI-4", 3, 4, 8), ("AI-5", 2, 4, 8),
+        ("AI-1", 20, 5, 1),
+        ("AI-2", 5, 3, 2),
+        ("AI-3", 3, 4, 8),
+        ("AI-4", 3, 4, 8),
+        ("AI-5", 2, 4, 8),
         ("AI-6", 1, 1, 20),
     ]
     return [
         Item(
-            id=key, title=key, status="ready",
+            id=key,
+            title=key,
+            status="ready",
             scores={"business_value": value, "feasibility": feasibility, "effort": effort},
         )
         for key, value, feasibility, effort in rows

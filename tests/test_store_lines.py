@@ -72,7 +72,7 @@ def test_scan_handles_the_template_without_falling_back() -> None:
         "'quoted': 1\n",
         "base: &b\n  x: 1\nother: *b\n",
         "---\nid: AI-1\n",
-        "title: \"open\n  quote: x\"\n",
+        'title: "open\n  quote: x"\n',
     ],
 )
 def test_scan_agrees_or_declines(text: str) -> None:

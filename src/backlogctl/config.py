@@ -13,7 +13,13 @@ from backlogctl.model import SCALES
 CONFIG_NAME = "backlog.yaml"
 
 IDENTITY = ["id", "title", "kind", "owner", "decision", "description"]
-READY = [*IDENTITY, "expected_benefit.metric", "expected_benefit.target", "resources.effort_weeks", "scores.*"]
+READY = [
+    *IDENTITY,
+    "expected_benefit.metric",
+    "expected_benefit.target",
+    "resources.effort_weeks",
+    "scores.*",
+]
 
 _STRICT = ConfigDict(extra="forbid")
 
@@ -58,7 +64,8 @@ class Criterion(BaseModel):
 
     weight: float = Field(gt=0, description="Relative weight of this criterion.")
     scale: tuple[float, float] | None = Field(
-        None, description="[low, high] bounds used to scale the input to 0-1; defaults to the field's own scale."
+        None,
+        description="[low, high] bounds used to scale the input to 0-1; defaults to the field's own scale.",
     )
     direction: Literal["benefit", "cost"] = Field("benefit", description="cost criteria count 1 - n.")
 

@@ -72,7 +72,9 @@ class Resources(BaseModel):
     model_config = _OPEN
 
     effort_weeks: float | None = Field(None, ge=0, description="Person-weeks until the model is in use.")
-    roles: list[str] = Field(default_factory=list, description="Roles needed, e.g. data scientist, ML engineer.")
+    roles: list[str] = Field(
+        default_factory=list, description="Roles needed, e.g. data scientist, ML engineer."
+    )
     compute: str | None = Field(None, description="Compute needed for training and serving.")
     data: str | None = Field(None, description="Data needed and whether it is available today.")
 
@@ -82,8 +84,12 @@ class Scores(BaseModel):
 
     model_config = _OPEN
 
-    business_value: Fibonacci | None = Field(None, description="Value to the business: 1, 2, 3, 5, 8, 13, 20.")
-    time_criticality: Fibonacci | None = Field(None, description="Value lost by waiting: 1, 2, 3, 5, 8, 13, 20.")
+    business_value: Fibonacci | None = Field(
+        None, description="Value to the business: 1, 2, 3, 5, 8, 13, 20."
+    )
+    time_criticality: Fibonacci | None = Field(
+        None, description="Value lost by waiting: 1, 2, 3, 5, 8, 13, 20."
+    )
     risk_reduction: Fibonacci | None = Field(
         None, description="Risk reduced or opportunity enabled: 1, 2, 3, 5, 8, 13, 20."
     )
@@ -94,7 +100,9 @@ class Scores(BaseModel):
     confidence: Annotated[float, Field(ge=0, le=1)] | None = Field(
         None, description="Confidence in the estimates: 0 to 1."
     )
-    reach: Annotated[float, Field(ge=0)] | None = Field(None, description="People or cases affected per quarter.")
+    reach: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="People or cases affected per quarter."
+    )
     impact: Impact | None = Field(None, description="Effect on each of them: 0.25, 0.5, 1, 2 or 3.")
 
 

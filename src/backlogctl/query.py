@@ -16,7 +16,8 @@ def entry_for(backlog: Backlog, item_id: str) -> Entry:
     """The entry of one id; anything that is not an id (a path, say) is refused."""
     if not ID_PATTERN.match(item_id):
         raise InputError(
-            f"{item_id!r} is not an item id; ids look like {backlog.config.id_prefix}-7 (see 'backlogctl list')"
+            f"{item_id!r} is not an item id; ids look like {backlog.config.id_prefix}-7 "
+            "(see 'backlogctl list')"
         )
     return backlog.find(item_id)
 

@@ -484,4 +484,3 @@ def _changes(backlog: Backlog, then: _Then) -> Changes:
         tuple(groups["scores"]),
         tuple(groups["other"]),
     )
-

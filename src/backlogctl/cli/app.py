@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -102,10 +103,8 @@ def _shown(exc: Any) -> str:
     """The error's text with its path relative to the working folder when inside it."""
     path = exc.path
     if isinstance(path, Path) and path.is_absolute():
-        try:
+        with contextlib.suppress(ValueError, OSError):
             exc.path = path.relative_to(Path.cwd())
-        except (ValueError, OSError):
-            pass
     return str(exc)
 
 

@@ -25,7 +25,12 @@ class ShowFormat(StrEnum):
 
 SetOption = Annotated[
     list[str] | None,
-    typer.Option("--set", "-s", help="FIELD=VALUE; dotted paths, VALUE read as YAML. Repeatable.", metavar="FIELD=VALUE"),
+    typer.Option(
+        "--set",
+        "-s",
+        help="FIELD=VALUE; dotted paths, VALUE read as YAML. Repeatable.",
+        metavar="FIELD=VALUE",
+    ),
 ]
 CommitOption = Annotated[bool, typer.Option("--commit", help="Commit the written file (and only it) to git.")]
 
@@ -33,7 +38,9 @@ CommitOption = Annotated[bool, typer.Option("--commit", help="Commit the written
 @command("init")
 def init_command(
     ctx: typer.Context,
-    directory: Annotated[Path | None, typer.Argument(help="Folder for the new backlog (default: here).")] = None,
+    directory: Annotated[
+        Path | None, typer.Argument(help="Folder for the new backlog (default: here).")
+    ] = None,
     name: Annotated[str, typer.Option(help="The backlog's name, shown in reports.")] = "Model backlog",
     prefix: Annotated[str, typer.Option(help="Prefix of item ids.")] = "AI",
 ) -> None:

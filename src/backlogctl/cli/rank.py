@@ -79,8 +79,13 @@ def rank_command(
     if stability:
         view.stability_top = top or 5
         found = scoring.stability(
-            backlog.items, backlog.config, model=model, formula=formula, top=view.stability_top,
-            include_all=include_all, excluded=prioritise.unranked(backlog, view.ranking),
+            backlog.items,
+            backlog.config,
+            model=model,
+            formula=formula,
+            top=view.stability_top,
+            include_all=include_all,
+            excluded=prioritise.unranked(backlog, view.ranking),
         )
         view.stability = {s.id: s for s in found}
     render.render(view, output.value)

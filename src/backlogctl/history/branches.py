@@ -68,7 +68,13 @@ def _highest_per_tree(repo: Repo, trees: list[str]) -> dict[str, Highest]:
     pairs = [f"{empty} {base}", *(f"{base} {tree}" for tree in trees[1:])]
     listing = run(
         repo.top,
-        "diff-tree", "--stdin", "-z", "-r", "--name-only", "--no-renames", "--diff-filter=A",
+        "diff-tree",
+        "--stdin",
+        "-z",
+        "-r",
+        "--name-only",
+        "--no-renames",
+        "--diff-filter=A",
         stdin=("\n".join(pairs) + "\n").encode(),
     )
     # Output: for each pair a header line "<a> <b>\n", then the NUL-ended names it adds.

@@ -25,8 +25,20 @@ NO_GIT = (
 # log.follow would turn a one-path history walk into git's similarity-based
 # --follow, which wanders into other items' files; log.showRoot keeps the root
 # commit's files.
-_BASE = ["git", "--literal-pathspecs", "-c", "core.quotepath=false", "-c", "log.showSignature=false",
-         "-c", "color.ui=false", "-c", "log.follow=false", "-c", "log.showRoot=true"]
+_BASE = [
+    "git",
+    "--literal-pathspecs",
+    "-c",
+    "core.quotepath=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "color.ui=false",
+    "-c",
+    "log.follow=false",
+    "-c",
+    "log.showRoot=true",
+]
 
 
 def _environment() -> dict[str, str]:
@@ -88,7 +100,10 @@ def locate(root: Path) -> Repo:
     try:
         done = subprocess.run(
             [*_BASE, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--show-prefix"],
-            cwd=root, capture_output=True, env=_environment(), check=False,
+            cwd=root,
+            capture_output=True,
+            env=_environment(),
+            check=False,
         )
     except FileNotFoundError:
         raise GitError(NO_GIT) from None
@@ -121,8 +136,12 @@ class BlobReader:
     def __init__(self, repo: Repo) -> None:
         try:
             self._process = subprocess.Popen(
-                [*_BASE, "cat-file", "--batch"], cwd=repo.top, env=_environment(),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                [*_BASE, "cat-file", "--batch"],
+                cwd=repo.top,
+                env=_environment(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
         except FileNotFoundError:
             raise GitError(NO_GIT) from None

@@ -61,7 +61,11 @@ def _at_date(repo: Repo, day: str, tip: str) -> str:
 
 def _last_review(repo: Repo, tag_prefix: str) -> str:
     refname = repo.text(
-        "for-each-ref", "--sort=-refname", "--sort=-creatordate", "--count=1", "--format=%(refname)",
+        "for-each-ref",
+        "--sort=-refname",
+        "--sort=-creatordate",
+        "--count=1",
+        "--format=%(refname)",
         f"refs/tags/{tag_prefix}*",
     )
     if not refname:

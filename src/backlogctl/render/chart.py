@@ -63,10 +63,8 @@ def svg(pack: Pack) -> str:
         _draw_point(points, item, x, y, room)
     _draw_legend(root, pack.placed)
     for element in root.iter():
-        if (
-            element.tag in ("g", "title", "desc", "circle", "rect", "line")
-            or (element.tag == "text"
-            and not len(element))
+        if element.tag in ("g", "title", "desc", "circle", "rect", "line") or (
+            element.tag == "text" and not len(element)
         ):
             element.tail = "\n"  # one element per line, but never whitespace inside a label
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)

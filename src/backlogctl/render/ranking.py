@@ -238,8 +238,14 @@ def _csv(view: RankView) -> None:
     for entry in view.entries:
         breakdown = "; ".join(f"{name}={value:.4g}" for name, value in entry.breakdown.items())
         row: list[Any] = [
-            entry.rank, entry.item.id, entry.item.title, entry.item.status or "",
-            _round(entry.score), _round(entry.effective_score), entry.inherited_from or "", breakdown,
+            entry.rank,
+            entry.item.id,
+            entry.item.title,
+            entry.item.status or "",
+            _round(entry.score),
+            _round(entry.effective_score),
+            entry.inherited_from or "",
+            breakdown,
         ]
         if view.movement is not None:
             moved = view.movement.get(entry.item.id)

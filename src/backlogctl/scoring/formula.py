@@ -222,8 +222,16 @@ def _refusal(node: ast.AST) -> str:
 
 def _symbol(op: ast.AST) -> str:
     symbols = {
-        ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-        ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not",
+        ast.FloorDiv: "//",
+        ast.Mod: "%",
+        ast.MatMult: "@",
+        ast.LShift: "<<",
+        ast.RShift: ">>",
+        ast.BitOr: "|",
+        ast.BitAnd: "&",
+        ast.BitXor: "^",
+        ast.Invert: "~",
+        ast.Not: "not",
     }
     return symbols.get(type(op), type(op).__name__)
 

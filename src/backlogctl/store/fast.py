@@ -32,6 +32,7 @@ MAX_DEPTH = 64
 NESTING_BUDGET = 1000
 """Documents with this many nesting signs ([ { - ?) go to the exact loader's depth check."""
 
+_yaml_rs: Any
 try:
     import yaml_rs as _yaml_rs
 except ImportError:  # pragma: no cover - yaml-rs is a dependency; ruamel still works without it
