@@ -73,6 +73,14 @@ def run(backlog: Path) -> Callable[..., Result]:
     return invoke
 
 
+def new(run: Callable[..., Result], title: str, *extra: str) -> tuple[str, Path]:
+    """Create an item through `backlogctl new`; its id and backlog-relative path."""
+    result = run("new", title, "--kind", "new", "--owner", "anna", *extra)
+    assert result.exit_code == 0, result.output
+    item_id, path = result.stdout.strip().split("\t")
+    return item_id, Path(path)
+
+
 @pytest.fixture
 def backlog(tmp_path: Path) -> Path:
     """An empty backlog made by the code under test's own `init`."""

@@ -10,16 +10,9 @@ import pytest
 
 from backlogctl import history
 from backlogctl.errors import GitError
-from tests.conftest import Result, git
+from tests.conftest import Result, git, new
 
 Run = Callable[..., Result]
-
-
-def new(run: Run, title: str, *extra: str) -> tuple[str, Path]:
-    result = run("new", title, "--kind", "new", "--owner", "anna", *extra)
-    assert result.exit_code == 0, result.output
-    item_id, path = result.stdout.strip().split("\t")
-    return item_id, Path(path)
 
 
 def test_commit_only_takes_the_files_it_wrote(git_backlog: Path, run: Run) -> None:

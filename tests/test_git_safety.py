@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, git
+from tests.conftest import Result, git, new
 
 Run = Callable[..., Result]
-
-
-def new(run: Run, title: str, *extra: str) -> tuple[str, Path]:
-    result = run("new", title, "--kind", "new", "--owner", "anna", *extra)
-    assert result.exit_code == 0, result.output
-    item_id, path = result.stdout.strip().split("\t")
-    return item_id, Path(path)
 
 
 def repo_state(repo: Path) -> tuple[str, str, str, dict[str, bytes]]:
