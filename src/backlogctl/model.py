@@ -7,6 +7,7 @@ as JSON Schema for editors, and the README's field table follows them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ IMPACT_STEPS = (0.25, 0.5, 1, 2, 3)
 """RICE impact: minimal, low, medium, high, massive."""
 
 PLACEHOLDER_WORDS = frozenset({"todo", "tbd", "fixme", "xxx", "?"})
+_PLACEHOLDER_TEXT = re.compile(r"\s*(?:todo|tbd|fixme|xxx|\?|<.*>)?\s*\Z", re.IGNORECASE | re.DOTALL)
 
 
 class Kind(StrEnum):
@@ -160,8 +162,8 @@ def is_placeholder(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        text = value.strip()
-        return not text or text.lower() in PLACEHOLDER_WORDS or (text.startswith("<") and text.endswith(">"))
+        # One anchored regex: long prose fails at its first character, without copies.
+        return _PLACEHOLDER_TEXT.match(value) is not None
     if isinstance(value, list | dict):
         return not value
     return False

@@ -28,7 +28,7 @@ def lint_gate(backlog: Backlog, problems: Sequence[Problem] | None = None) -> Ga
     if problems is None:
         from backlogctl.lint import check
 
-        problems = check(backlog, locate=False)
+        problems = check(backlog, locate=False, errors_only=True)
     errors: dict[str, list[str]] = {}
     gate = Gate()
     seen: set[str] = set()

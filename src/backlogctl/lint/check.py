@@ -19,18 +19,22 @@ def check(
     today: dt.date | None = None,
     paths: Iterable[Path] | None = None,
     locate: bool = True,
+    errors_only: bool = False,
 ) -> list[Problem]:
     """Every problem in the backlog, sorted by path and line.
 
     Rules always see the whole backlog (duplicates and dependencies need it);
     ``paths`` (files or folders) only limits which files' problems are returned.
     ``locate=False`` skips looking up the line of field problems (they get line
-    1), for callers that only need to know which items have problems.
+    1), for callers that only need to know which items have problems;
+    ``errors_only`` runs only the rules whose findings are errors.
     """
     ctx = Context(backlog, today or dt.date.today())
     wanted = _selector(paths)
     found: dict[Path, list[tuple[str, Finding]]] = defaultdict(list)
     for rule in RULES.values():
+        if errors_only and rule.severity != "error":
+            continue
         for finding in rule.run(ctx):
             if wanted(finding.entry.path):
                 found[finding.entry.path].append((rule.id, finding))

@@ -46,6 +46,8 @@ def styled(text: str, *styles: str, enabled: bool) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
