@@ -141,9 +141,9 @@ def run(items: list[int], commits: int, runs: int, workdir: Path) -> str:
             ["git", "log", "--raw", "--no-renames", "--format=%H %an %aI %s"], root, env, runs
         )
         row(size, "floor: git log --raw", log_floor)
-        first = sorted((root / "items").glob("AI-1-*.yaml"))
+        first = sorted((root / "items").rglob("AI-1-*.yaml"))
         target = first[0].relative_to(root).as_posix() if first else "items"
-        path_floor = measure(["git", "log", "--follow", "--format=%H", "--", target], root, env, runs)
+        path_floor = measure(["git", "log", "--raw", "--format=%H %an %aI %s", "--", target], root, env, runs)
         row(size, "floor: git log -- PATH", path_floor)
         since = subprocess.run(
             ["git", "rev-list", "--max-parents=0", "main"],
@@ -166,22 +166,24 @@ def run(items: list[int], commits: int, runs: int, workdir: Path) -> str:
             "git log --raw",
             log_floor,
         )
-        row(
-            size,
-            "history AI-1",
-            measure(cli("history", "AI-1", "--format", "json"), root, env, runs),
-            "git log -- PATH",
-            path_floor,
-        )
+        for label, environment in (("cold", cold), ("warm", env)):
+            row(
+                size,
+                f"history AI-1 {label}",
+                measure(cli("history", "AI-1", "--format", "json"), root, environment, runs),
+                "git log -- PATH",
+                path_floor,
+            )
         created = root / "items"
         clean = ["sh", "-c", f"rm -f {created}/AI-*-bench-new.yaml"]
-        row(
-            size,
-            "new (200 branches)",
-            measure(cli("new", "Bench new"), root, env, runs, before=clean),
-            "",
-            None,
-        )
+        for label, environment in (("cold", cold), ("warm", env)):
+            row(
+                size,
+                f"new (200 branches) {label}",
+                measure(cli("new", "Bench new"), root, environment, runs, before=clean),
+                "",
+                None,
+            )
     return table(rows, runs)
 
 

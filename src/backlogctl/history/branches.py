@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from backlogctl.errors import GitError
-from backlogctl.history.cache import cache_dir
+from backlogctl.history.cache import cache_dir, enabled
 from backlogctl.history.git import Repo, locate, run
 
 _ID_NAME = re.compile(r"(?:^|/)([A-Za-z][A-Za-z0-9]*)-([0-9]+)[^/]*\.ya?ml$")
@@ -103,8 +103,12 @@ class _Cache:
     def __init__(self, repo: Repo) -> None:
         key = hashlib.sha1(str(repo.git_dir).encode()).hexdigest()[:16]
         self.path = cache_dir() / f"branch-ids-{key}.json"
+        self.enabled = enabled()
+        self.known: dict[str, Highest] = {}
+        if not self.enabled:
+            return
         try:
-            self.known: dict[str, Highest] = json.loads(self.path.read_text())
+            self.known = json.loads(self.path.read_text())
             if not isinstance(self.known, dict):
                 self.known = {}
         except (OSError, ValueError):
@@ -112,6 +116,8 @@ class _Cache:
 
     def update(self, found: dict[str, Highest]) -> None:
         self.known.update(found)
+        if not self.enabled:
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.path.with_suffix(f".{os.getpid()}.tmp")
