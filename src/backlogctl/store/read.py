@@ -363,19 +363,48 @@ _ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
 def scan_ids(folder: Path) -> set[str]:
     """Ids used by item files under ``folder``, from file names and ``id:`` lines.
 
-    A text scan, not a parse: fast enough to run before every ``new``, and it
-    still sees ids in files that are otherwise broken.
+    A text scan, not a parse: fast enough to run before every ``new`` in a
+    10,000-item backlog (plain ``os`` calls, one read per file), and it still
+    sees ids in files that are otherwise broken. Symlinks leaving ``folder``,
+    hidden entries and anything but regular files are skipped, as in `discover`.
     """
     ids: set[str] = set()
-    for found in discover(folder, folder):
-        if not isinstance(found, Path):
-            continue
-        match = _ID_NAME.match(found.name)
-        if match:
-            ids.add(match.group(1))
+    root = os.path.realpath(folder)
+    stack = [os.fspath(folder)]
+    while stack:
         try:
-            head = found.read_bytes()[:MAX_BYTES]
+            entries = os.scandir(stack.pop())
         except OSError:
             continue
-        ids.update(m.decode() for m in _ID_LINE.findall(head))
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_symlink() and not os.path.realpath(entry.path).startswith(root + os.sep):
+                    continue
+                if entry.is_dir():
+                    stack.append(entry.path)
+                elif name.endswith((".yaml", ".yml")) and entry.is_file():
+                    match = _ID_NAME.match(name)
+                    if match:
+                        ids.add(match.group(1))
+                    ids.update(m.decode() for m in _ID_LINE.findall(_head(entry.path)))
     return ids
+
+
+def _head(path: str) -> bytes:
+    """Up to MAX_BYTES of a file, in one read for any item-sized file; b"" if unreadable."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return b""
+    try:
+        chunks = [os.read(fd, 1 << 16)]
+        while len(chunks[-1]) == 1 << 16 and sum(map(len, chunks)) < MAX_BYTES:
+            chunks.append(os.read(fd, 1 << 16))
+        return b"".join(chunks)[:MAX_BYTES]
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
