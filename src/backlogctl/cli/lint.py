@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from backlogctl.cli.app import command, start_dir
-
-if TYPE_CHECKING:
-    from backlogctl.backlog import Entry
 
 
 class LintFormat(StrEnum):
@@ -53,53 +50,16 @@ def lint_command(
 
         problems_render.rules_text()
         return
-    from backlogctl import backlog as backlog_module
-    from backlogctl.lint import check
+    from backlogctl.lint.scope import lint
     from backlogctl.render import problems as problems_render
 
-    start = start_dir(ctx)
-    backlog = backlog_module.load(_backlog_start(start, paths or []))
-    chosen = _chosen(start, backlog.root, paths) if paths else None
-    found = check(backlog, paths=chosen)
-    items = _count(backlog.entries, chosen)
+    outcome = lint(start_dir(ctx), paths)
     fmt = output.value
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    problems_render.render(found, items, fmt, prefix=_annotation_prefix(backlog.root))
-    if any(p.severity == "error" or strict for p in found):
+    problems_render.render(outcome.problems, outcome.items, fmt, prefix=_annotation_prefix(outcome.root))
+    if any(p.severity == "error" or strict for p in outcome.problems):
         raise typer.Exit(1)
-
-
-def _backlog_start(start: Path, paths: list[Path]) -> Path:
-    """Where to look for backlog.yaml: here, or (for a hook run from a repository
-    whose backlog sits in a sub-folder) beside the first PATH."""
-    from backlogctl.config import CONFIG_NAME
-
-    if not paths or any((folder / CONFIG_NAME).is_file() for folder in (start, *start.resolve().parents)):
-        return start
-    first = (start / paths[0]).resolve()
-    return first if first.is_dir() else first.parent
-
-
-def _chosen(start: Path, root: Path, paths: list[Path]) -> list[Path]:
-    """PATHs resolved against the working folder; each must exist inside the backlog."""
-    from backlogctl.errors import NotFoundError
-
-    chosen = []
-    for path in paths:
-        full = (start / path).resolve()
-        if not full.exists():
-            raise NotFoundError(f"{path}: no such file or folder")
-        if not full.is_relative_to(root.resolve()):
-            raise NotFoundError(f"{path}: not inside the backlog at {root}")
-        chosen.append(full)
-    return chosen
-
-
-def _count(entries: list[Entry], chosen: list[Path] | None) -> int:
-    if chosen is None:
-        return len(entries)
-    return sum(1 for e in entries if any(e.path.resolve().is_relative_to(p) for p in chosen))
 
 
 def _annotation_prefix(root: Path) -> str:
