@@ -32,6 +32,7 @@ class Entry:
     path: Path
     data: dict[str, Any] | None
     item: Item | None = None
+    """The validated model; None when the item is invalid or was loaded with ``models=False``."""
     error: InputError | None = None
     invalid: list[FieldError] = field(default_factory=list)
 
@@ -118,19 +119,26 @@ def item_paths(backlog_dir: BacklogDir) -> tuple[list[Path], list[store.Loaded]]
     return paths, refused
 
 
-def entries_from(loaded: list[store.Loaded]) -> list[Entry]:
+def entries_from(loaded: list[store.Loaded], *, models: bool = True) -> list[Entry]:
+    """Entries of the loaded files, validated; ``models=False`` keeps what is wrong but not the models."""
     entries = []
     for record in loaded:
         entry = Entry(record.path, record.data, error=record.error)
         if record.data is not None:
-            entry.item, entry.invalid = validate(record.data)
+            item, entry.invalid = validate(record.data)
+            entry.item = item if models else None
         entries.append(entry)
     entries.sort(key=lambda e: (natural_key(e.id) if e.id else ("~", 0, ""), str(e.path)))
     return entries
 
 
-def load(start: Path, paths: list[Path] | None = None) -> Backlog:
-    """Load the backlog containing ``start``; ``paths`` limits it to some files."""
+def load(start: Path, paths: list[Path] | None = None, *, models: bool = True) -> Backlog:
+    """Load the backlog containing ``start``; ``paths`` limits it to some files.
+
+    ``models=False`` validates every item but keeps only what is wrong with it,
+    not the item model: lint reads the files' data, and the models are half the
+    memory of a loaded backlog (``Backlog.items`` is then empty).
+    """
     backlog_dir = config_module.load(start)
     refused: list[store.Loaded] = []
     cache_for = None
@@ -142,7 +150,7 @@ def load(start: Path, paths: list[Path] | None = None) -> Backlog:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        entries = entries_from(store.load_items(paths, cache_for) + refused)
+        entries = entries_from(store.load_items(paths, cache_for) + refused, models=models)
     finally:
         if collecting:
             gc.freeze()  # what is loaded lives as long as the command: never rescan it

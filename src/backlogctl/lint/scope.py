@@ -30,7 +30,7 @@ def lint(start: Path, paths: list[Path] | None = None) -> Outcome:
     backlog sits in a sub-folder), the backlog is looked for beside the first PATH.
     """
     paths = paths or []
-    backlog = backlog_module.load(_backlog_start(start, paths))
+    backlog = backlog_module.load(_backlog_start(start, paths), models=False)
     chosen = _chosen(start, backlog.root, paths) if paths else None
     problems = check(backlog, paths=chosen)
     return Outcome(problems, _count(backlog.entries, chosen), backlog.root)
