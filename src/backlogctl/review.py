@@ -57,10 +57,24 @@ def tag_name(prefix: str, today: dt.date | None = None) -> str:
     return f"{prefix}{(today or dt.date.today()).isoformat()}"
 
 
-def close(root: Path, prefix: str, today: dt.date | None = None) -> str:
-    """Create the annotated tag ``<prefix>YYYY-MM-DD`` on HEAD; returns its name."""
+def close(
+    root: Path, prefix: str, today: dt.date | None = None, *, items_dir: str | None = None
+) -> tuple[str, int]:
+    """Tag HEAD ``<prefix>YYYY-MM-DD`` (annotated); returns the tag and how many marks were committed.
+
+    With ``items_dir``, review marks not committed yet (item files whose only
+    change is last_reviewed set to today) are committed first, so the tag
+    includes them.
+    """
     from backlogctl import history
 
+    today = today or dt.date.today()
+    committed = 0
+    if items_dir is not None:
+        marks = history.uncommitted_marks(root, items_dir, today.isoformat())
+        if marks:
+            history.commit_files(root, marks, f"Review {today}: mark {len(marks)} items reviewed")
+            committed = len(marks)
     name = tag_name(prefix, today)
     history.tag_review(root, name, f"Backlog review {name.removeprefix(prefix)}")
-    return name
+    return name, committed

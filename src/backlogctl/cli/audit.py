@@ -183,15 +183,15 @@ def review_close_command(ctx: typer.Context, commit: CommitOption = False) -> No
     """
     import datetime as dt
 
-    from backlogctl import config, history, review
+    from backlogctl import config, review
 
-    today = dt.date.today()
     backlog_dir = config.load(start_dir(ctx))
-    prefix = backlog_dir.config.review.tag_prefix
-    if commit:
-        marks = history.uncommitted_marks(backlog_dir.root, backlog_dir.config.items_dir, today.isoformat())
-        if marks:
-            history.commit_files(backlog_dir.root, marks, f"Review {today}: mark {len(marks)} items reviewed")
-            typer.echo(f"committed {len(marks)} review marks")
-    name = review.close(backlog_dir.root, prefix, today)
+    name, committed = review.close(
+        backlog_dir.root,
+        backlog_dir.config.review.tag_prefix,
+        dt.date.today(),
+        items_dir=backlog_dir.config.items_dir if commit else None,
+    )
+    if committed:
+        typer.echo(f"committed {committed} review marks")
     typer.echo(f"tagged {name}; 'changes --since last-review' now starts here")
