@@ -106,3 +106,12 @@ def test_deleted_working_folder_is_one_clear_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr == "error: the current folder no longer exists; cd to the backlog again\n"
+
+
+def test_list_says_when_invalid_files_are_left_out(run, backlog: Path) -> None:
+    run("new", "Invoice OCR")
+    (backlog / "items" / "AI-2-broken.yaml").write_text("id: AI-2\ntitle: [unclosed\n", encoding="utf-8")
+    result = run("list", "--format", "json")
+    assert result.exit_code == 0
+    assert [i["id"] for i in json.loads(result.stdout)["items"]] == ["AI-1"]
+    assert "note: 1 item file is not valid and not listed; 'backlogctl lint' says why" in result.stderr

@@ -103,6 +103,11 @@ def list_command(
     backlog = backlog_module.load(start_dir(ctx))
     rows = query.select(backlog.items, statuses=status, tags=tag, owner=owner)
     listing.render(rows, output.value)
+    skipped = len(backlog.entries) - len(backlog.items)
+    if skipped:
+        files = "file is" if skipped == 1 else "files are"
+        note = f"note: {skipped} item {files} not valid and not listed; 'backlogctl lint' says why"
+        typer.echo(note, err=True)
 
 
 @command("show")
