@@ -19,7 +19,10 @@ IMPACT_STEPS = (0.25, 0.5, 1, 2, 3)
 """RICE impact: minimal, low, medium, high, massive."""
 
 PLACEHOLDER_WORDS = frozenset({"todo", "tbd", "fixme", "xxx", "?"})
-_PLACEHOLDER_TEXT = re.compile(r"\s*(?:todo|tbd|fixme|xxx|\?|<.*>)?\s*\Z", re.IGNORECASE | re.DOTALL)
+_PLACEHOLDER_TEXT = re.compile(
+    r"\s*(?:" + "|".join(map(re.escape, sorted(PLACEHOLDER_WORDS))) + r"|<.*>)?\s*\Z",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 class Kind(StrEnum):
