@@ -25,7 +25,16 @@ _RISKY_FLOAT = re.compile(r"\.[0-9_]+[eE][0-9]|\.(?i:inf|nan)")
 _FLOW_QUESTION = re.compile(r"[\[{,][ \t]*\?")
 # Characters ruamel refuses (controls, DEL, C1, U+FFFE/F) or reads as a line
 # break (NEL, U+0085) that yaml-rs keeps as text.
-_NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Tabs and the Unicode line/paragraph separators: ruamel refuses a tab in many
+# places (after a value, before a key) and breaks lines at U+2028/U+2029.
+_NOT_YAML_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)")
+# Number spellings the two resolvers read differently: digits next to an
+# underscore (yaml-rs: _2024, 1e1_0 and _.3 are numbers) and radix prefixes in any
+# case (yaml-rs: 0X8, 0B11, 0O17 are numbers; ruamel: text).
+_RISKY_NUMBER = re.compile(r"[0-9.+-]_|_[0-9.+-]|0[xXoObB]")
+# Inside a flow collection: a "?" or a ":" glued to what follows, or a block
+# indicator (> |) opening a value; yaml-rs reads text where ruamel refuses.
+_RISKY_FLOW = re.compile(r"[\[{](?:[^\n]*(?:\?|:(?! )|[\[{,:][ ]*[>|])|[ ]*[>|])")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
@@ -66,6 +75,8 @@ def _risky(text: str) -> bool:
         # ruamel reads "[?x]" as a mapping {x: null}, yaml-rs as the text "?x".
         or ("?" in text and _FLOW_QUESTION.search(text) is not None)
         or _NOT_YAML_TEXT.search(text) is not None
+        or _RISKY_NUMBER.search(text) is not None
+        or (("[" in text or "{" in text) and _RISKY_FLOW.search(text) is not None)
         # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
         # read.check_nesting measures such documents before any parser recurses.
         or text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
