@@ -147,7 +147,7 @@ def dependency_not_started(ctx: Context) -> Iterator[Finding]:
     statuses = ctx.config.statuses
     begun = set(statuses.started) | set(statuses.closed)
     for entry in ctx.entries:
-        status = entry.data.get("status") if entry.data else None
+        status = entry.status
         if status not in statuses.started:
             continue
         for dep in dependencies(entry):

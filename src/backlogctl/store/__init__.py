@@ -16,6 +16,7 @@ from backlogctl.store.read import (
     Loaded,
     decode,
     discover,
+    inside,
     load_items,
     load_mapping,
     parse,

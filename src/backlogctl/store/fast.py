@@ -38,6 +38,9 @@ _RISKY_FLOW = re.compile(r"[\[{](?:[^\n]*(?:\?|:(?! )|[\[{,:][ ]*[>|])|[ ]*[>|])
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
+MAX_NUMBER = 10**18
+"""Larger numbers have no meaning in an item (and past 4,300 digits Python cannot print them)."""
+_INF = float("inf")
 NESTING_BUDGET = 1000
 """Documents with this many nesting signs ([ { - ?) go to the exact loader's depth check."""
 
@@ -123,6 +126,12 @@ def _plain(root: dict[str, Any], text: str) -> bool:
                     return False
             elif kind is dt.date:
                 if _quoted(value, text):
+                    return False
+            elif kind is int:
+                if not -MAX_NUMBER <= value <= MAX_NUMBER:
+                    return False  # the exact reader refuses it with its line
+            elif kind is float:
+                if value != value or value in (_INF, -_INF):
                     return False
             elif kind not in _SAFE_SCALARS:
                 return False

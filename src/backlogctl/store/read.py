@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -153,7 +155,7 @@ def parse_exact(text: str, path: Path) -> Any:
         raise _bad_value(exc, text, path) from None
     if "&" in text:
         _check_expansion(data, path)
-    _check_depth(data, path)
+    _check_depth(data, path, text)
     return data
 
 
@@ -183,8 +185,12 @@ def _explain(exc: Any, text: str, line: int | None) -> str:
 
 def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
     """A value the loader could not build: name the impossible date if there is one."""
-    import datetime as dt
-
+    if "digits" in str(exc):  # Python's limit on converting long integers
+        return InputError(
+            "invalid value: a number with more than 18 digits; no item field needs one, write a smaller number",
+            path=path,
+            line=_line_matching(text, r"[0-9]{19}"),
+        )
     for match in _DATE_VALUE.finditer(text):
         year, month, day = (int(part) for part in match.groups()[1:])
         try:
@@ -264,8 +270,13 @@ def _check_expansion(data: Any, path: Path) -> None:
         )
 
 
-def _check_depth(data: Any, path: Path) -> None:
-    """Refuse deep nesting and keys that are not text (``? [a, b]`` makes a tuple key)."""
+def _check_depth(data: Any, path: Path, text: str = "") -> None:
+    """Refuse deep nesting, keys that are not text, and values no item can hold.
+
+    ``? [a, b]`` makes a tuple key; ``!!binary`` bytes, ``!!set``, infinite or
+    not-a-number floats and integers past ``fast.MAX_NUMBER`` would reach JSON
+    output, scoring and ``repr`` as values nothing downstream can handle.
+    """
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         node, depth = stack.pop()
@@ -275,11 +286,59 @@ def _check_depth(data: Any, path: Path) -> None:
             for key in node:
                 if not isinstance(key, str):
                     raise InputError(
-                        f"invalid YAML: the key {key!r} is not text; field names are plain words", path=path
+                        f"invalid YAML: the key {_short(key)} is not text; field names are plain words", path=path
                     )
-            stack.extend((child, depth + 1) for child in node.values() if isinstance(child, dict | list))
+            children = node.values()
         elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node if isinstance(child, dict | list))
+            children = node
+        else:
+            _check_scalar(node, path, text)
+            continue
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            else:
+                _check_scalar(child, path, text)
+
+
+_PLAIN_TYPES = (str, bool, type(None), dt.date)
+
+
+def _check_scalar(value: Any, path: Path, text: str) -> None:
+    if isinstance(value, _PLAIN_TYPES):
+        return
+    if isinstance(value, int):
+        if -fast.MAX_NUMBER <= value <= fast.MAX_NUMBER:
+            return
+        raise InputError(
+            "invalid value: a number with more than 18 digits; no item field needs one, write a smaller number",
+            path=path,
+            line=_line_matching(text, r"[0-9]{19}"),
+        )
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return
+        raise InputError(
+            "invalid value: an infinite or not-a-number value (.inf, .nan); write a finite number",
+            path=path,
+            line=_line_matching(text, r"(?i)\.(?:inf|nan)\b|[0-9]e[0-9]{3}"),
+        )
+    kind = {bytes: "binary data (!!binary)", set: "a set (!!set)"}.get(type(value), f"a {type(value).__name__}")
+    raise InputError(
+        f"invalid value: {kind} is not allowed; item files hold plain text, numbers, dates, lists and mappings",
+        path=path,
+        line=_line_matching(text, r"!!"),
+    )
+
+
+def _line_matching(text: str, pattern: str) -> int | None:
+    match = re.search(pattern, text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _short(value: Any) -> str:
+    shown = repr(value) if not isinstance(value, int) or abs(value) < 10**100 else "(a huge number)"
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def load_mapping(path: Path, what: str = "an item") -> dict[str, Any]:
@@ -330,23 +389,61 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     return loaded
 
 
+def inside(root: Path, path: Path, what: str) -> Path:
+    """``path`` with every link resolved, refused unless it stays inside ``root``.
+
+    Every file backlogctl reads or writes in a backlog (configuration, template,
+    items, schema) passes here, so a cloned repository whose template links to
+    ``~/.config/gh/hosts.yml`` cannot make a command copy it into an item.
+    """
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        return path  # the caller reports the missing file in its own words
+    except OSError as exc:  # a link loop
+        raise InputError(f"{what}: cannot resolve the path ({exc.strerror})", path=path) from None
+    if not real.is_relative_to(Path(os.path.realpath(root))):
+        raise InputError(
+            f"{what} is a link to {real}, outside the backlog; backlogctl reads only files inside it",
+            path=path,
+        )
+    return real
+
+
 def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
-    """Item files under ``folder``: paths, or error records for links leaving ``root``."""
-    root = root.resolve()
+    """Item files under ``folder``: paths, or error records for what cannot be an item.
+
+    Links are followed only inside ``root`` and each real folder is listed once,
+    so a link loop ends; a folder that cannot be listed, a link that leaves the
+    backlog or loops, and a file named like an item with the wrong case of
+    extension (``.YAML``) become records, so lint never passes on files it skipped.
+    """
+    real_root = os.path.realpath(root)
+    seen: set[str] = set()
     stack = [folder]
     while stack:
         current = stack.pop()
+        real = os.path.realpath(current)
+        if real in seen:
+            continue
+        seen.add(real)
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            refused = InputError(f"cannot list this folder ({exc.strerror}); its items are not checked", path=current)
+            yield Loaded(current, None, refused)
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
             if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
+                try:
+                    target = os.path.realpath(path, strict=True)
+                except OSError:
+                    yield Loaded(path, None, InputError("symlink loops or points nowhere; not followed", path=path))
+                    continue
+                if not Path(target).is_relative_to(real_root):
                     refused = InputError("symlink points outside the backlog; not followed", path=path)
                     yield Loaded(path, None, refused)
                     continue
@@ -354,6 +451,12 @@ def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
                 stack.append(path)
             elif entry.name.endswith((".yaml", ".yml")):
                 yield path
+            elif entry.name.lower().endswith((".yaml", ".yml")):
+                suffix = entry.name.rsplit(".", 1)[1]
+                refused = InputError(
+                    f"item files end in .yaml; rename this .{suffix} file or it is never read", path=path
+                )
+                yield Loaded(path, None, refused)
 
 
 _ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z][A-Za-z0-9]*-[0-9]+)", re.MULTILINE)
@@ -370,10 +473,16 @@ def scan_ids(folder: Path) -> set[str]:
     """
     ids: set[str] = set()
     root = os.path.realpath(folder)
+    seen: set[str] = set()
     stack = [os.fspath(folder)]
     while stack:
+        current = stack.pop()
+        real = os.path.realpath(current)
+        if real in seen:
+            continue  # a link back to a folder already scanned
+        seen.add(real)
         try:
-            entries = os.scandir(stack.pop())
+            entries = os.scandir(current)
         except OSError:
             continue
         with entries:
