@@ -338,7 +338,7 @@ def test_crlf_is_kept_everywhere_on_edit(backlog: Path, run: Callable[..., Any])
     path = place(backlog, "crlf")
     before = path.read_bytes()
     result = run(
-        "set", "AI-2", "scores.business_value=8", "tags=[churn, b2b]", 'notes="two\\nlines"', "--force"
+        "set", "AI-2", "scores.business_value=8", "tags=[churn, b2b]", "notes=two\nlines", "--force"
     )
     assert result.exit_code == 0, result.output
     after = path.read_bytes()
