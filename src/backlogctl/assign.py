@@ -19,6 +19,7 @@ from typing import Any
 
 from backlogctl import store
 from backlogctl.errors import InputError
+from backlogctl.store.read import decode
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _MAX_DEPTH = 20
@@ -39,7 +40,9 @@ def field_type(dotted: str) -> Any:
         if info is None:
             return None
         annotation = info.annotation
-        model = next((t for t in _members(annotation) if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        model = next(
+            (t for t in _members(annotation) if isinstance(t, type) and issubclass(t, BaseModel)), None
+        )
     return annotation
 
 
@@ -117,7 +120,7 @@ def _source(name: str, raw: str, stdin: Callable[[], str]) -> str:
         text = stdin()
     else:
         try:
-            text = store.decode(Path(where).read_bytes(), Path(where))
+            text = decode(Path(where).read_bytes(), Path(where))
         except OSError as exc:
             raise InputError(f"{name}=@{where}: cannot read the file: {exc.strerror}") from None
     # An editor ends every file with a line break; the value does not.

@@ -7,7 +7,6 @@ one commit flow (`history.commit`), so ``--commit`` is all or nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +70,7 @@ _REFUSED = frozenset(
 _ALWAYS_REFUSED = frozenset({"schema", "unknown-status", "id-format"})
 
 
-def check_edit(backlog: Backlog, entry: Entry, text: str, *, fields: list[str] | None = None) -> None:
+def check_edit(backlog: Backlog, entry: Entry, text: str) -> None:
     """Refuse an edit whose result lint would reject for reasons the edit brings in.
 
     Runs lint's rules on the backlog with this one file's new content. A result
@@ -79,6 +78,23 @@ def check_edit(backlog: Backlog, entry: Entry, text: str, *, fields: list[str] |
     (unknown fields and dependencies, cycles). All are named, with the line of
     the first.
     """
+    located = edit_problems(backlog, entry, text)
+    if not located:
+        return
+    line, first = located[0]
+    more = located[1:4]
+    also = "".join(f"; line {n}: {message}" if n else f"; {message}" for n, message in more)
+    if len(located) > 4:
+        also += f"; and {len(located) - 4} more ('backlogctl lint' lists them)"
+    raise InputError(
+        f"{first}{also}; nothing was written (use --force to write it anyway)",
+        path=entry.path,
+        line=line,
+    )
+
+
+def edit_problems(backlog: Backlog, entry: Entry, text: str) -> list[tuple[int | None, str]]:
+    """(line, message) of each problem that refuses ``text`` as the new content of ``entry``'s file."""
     from backlogctl.backlog import entries_from
     from backlogctl.lint import check
 
@@ -91,21 +107,11 @@ def check_edit(backlog: Backlog, entry: Entry, text: str, *, fields: list[str] |
         for p in check(changed, paths=[entry.path], locate=False)
         if p.rule in _ALWAYS_REFUSED or ((p.rule, p.message) not in before and p.rule in _REFUSED)
     ]
-    if not problems:
-        return
+    if not isinstance(data, dict):
+        return [(1, "the file must be a mapping of field: value")]
     lines = store.key_lines(text)
-    located = sorted(
+    return sorted(
         ((_line_of(lines, p.message), p.message) for p in problems), key=lambda lp: lp[0] or 1 << 30
-    )
-    line, first = located[0]
-    more = located[1:4]
-    also = "".join(f"; line {n}: {message}" if n else f"; {message}" for n, message in more)
-    if len(located) > 4:
-        also += f"; and {len(located) - 4} more ('backlogctl lint' lists them)"
-    raise InputError(
-        f"{first}{also}; nothing was written (use --force to write it anyway)",
-        path=entry.path,
-        line=line,
     )
 
 
@@ -263,5 +269,29 @@ def _reads_back(before: Any, after: Any, assigned: dict[str, Any], removed: list
         )
 
 
-def today() -> dt.date:
-    return dt.date.today()
+def write_files(plan: list[tuple[Path, str | None, bytes | None]]) -> list[Path]:
+    """Write several files as one change: (path, new text or None to remove, old bytes or None to create).
+
+    If any write fails, the ones already made are undone before the error goes on.
+    """
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, text, expected in plan:
+            if expected is None:
+                store.create(path, text or "")
+            elif text is None:
+                if path.read_bytes() != expected:
+                    from backlogctl.errors import ConflictError
+
+                    raise ConflictError(
+                        "the file changed while it was being edited; nothing was written", path=path
+                    )
+                path.unlink()
+            else:
+                store.replace(path, text, expected=expected, bom=expected.startswith(store.BOM.encode()))
+            done.append((path, expected))
+    except BaseException:
+        for path, expected in reversed(done):
+            store.restore(path, expected)
+        raise
+    return [path for path, _, _ in plan]

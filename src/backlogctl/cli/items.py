@@ -40,7 +40,9 @@ CommitOption = Annotated[
 ]
 MessageOption = Annotated[
     str | None,
-    typer.Option("--message", "-m", help="Why: written into the commit message (with --commit).", metavar="TEXT"),
+    typer.Option(
+        "--message", "-m", help="Why: written into the commit message (with --commit).", metavar="TEXT"
+    ),
 ]
 
 
@@ -106,7 +108,9 @@ def list_command(
     from backlogctl.render import listing
 
     backlog = backlog_module.load(start_dir(ctx))
-    rows = query.select(backlog.items, statuses=status, tags=tag, owner=owner)
+    rows = query.select(
+        backlog.items, statuses=status, tags=tag, owner=owner, known_statuses=backlog.config.statuses.names
+    )
     listing.render(rows, output.value)
     skipped = len(backlog.entries) - len(backlog.items)
     if skipped:
@@ -154,7 +158,7 @@ def set_command(
 ) -> None:
     """Edit fields of one item; comments, order and formatting survive.
 
-    Example: backlogctl set AI-7 "description=Predicts churn: monthly, per account" status=ready --commit -m "agreed in the review"
+    Example: backlogctl set AI-7 "description=Predicts churn: monthly" status=ready --commit -m "agreed"
     """
     from backlogctl import editing
 

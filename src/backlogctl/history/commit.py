@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from backlogctl.errors import GitError
 from backlogctl.history.git import Repo, locate
@@ -77,12 +77,15 @@ def commit_change(
     written: Callable[[T], Sequence[Path]],
     message: Callable[[T], str],
     touches: Sequence[Path] = (),
+    also: Sequence[Path] = (),
     commit: bool = True,
 ) -> tuple[T, str | None]:
     """Run ``change`` and commit what it wrote, all or nothing; returns its result and the commit's sha.
 
     ``touches``: existing files the change will rewrite or remove, known before
     it runs (refused when they have uncommitted changes of their own).
+    ``also``: files committed as they already are (review marks written
+    earlier); kept as they are whatever happens.
     ``written(result)``: every file the change wrote, created or removed.
     With ``commit=False`` this is just ``change()``. When the change writes
     nothing, nothing is committed (sha None).
@@ -92,7 +95,7 @@ def commit_change(
     repo = locate(root)
     check_can_commit(repo)
     refuse_uncommitted(repo, touches)
-    saved = {path: _bytes_of(path) for path in touches}
+    saved = {path: _bytes_of(path) for path in [*touches, *also]}
     try:
         result = change()
         paths = list(dict.fromkeys(written(result)))
@@ -140,8 +143,11 @@ def _commit_paths(repo: Repo, paths: Sequence[Path], message: str) -> str:
             # a removed one is staged as removed.
             _git(repo, "add", "--all", "--", *rel)
             _git(repo, "commit", "--quiet", "--only", "--cleanup=strip", "-m", message, "--", *rel)
-        except BaseException:
-            _restore_index(repo, saved_index)
+        except BaseException as refusal:
+            try:
+                _restore_index(repo, saved_index)
+            except GitError as also:
+                raise GitError(f"{refusal}\n{also.message}") from None
             raise
         return repo.text("rev-parse", "HEAD")
 
@@ -211,16 +217,8 @@ def _run_forwarding(repo: Repo, *args: str) -> tuple[int, str]:
 
     Returns git's exit status and everything it and its hooks printed.
     """
-    import git as gitpython
-
-    command: Any = getattr(gitpython.Repo(repo.top).git, args[0])
-    try:
-        handle = command(*args[1:], as_process=True, with_extended_output=True)
-    except gitpython.GitCommandNotFound:
-        from backlogctl.history.git import NO_GIT
-
-        raise GitError(NO_GIT) from None
-    process = handle.proc
+    handle = repo.start(*args)
+    process = getattr(handle, "proc", handle)  # GitPython's AutoInterrupt wraps the Popen
     interrupted: list[int] = []
 
     def forward(signum: int, frame: object) -> None:
@@ -245,6 +243,8 @@ def _restore_index(repo: Repo, saved: bytes | None) -> None:
     """Put the index back as it was, taking git's own lock (index.lock) to do it."""
     index = repo.git_dir / "index"
     lock = repo.git_dir / "index.lock"
+    if _bytes_of(index) == saved:
+        return  # git refused before touching it
     deadline = time.monotonic() + LOCK_WAIT
     while True:
         try:
@@ -339,6 +339,27 @@ def hook_lints(root: Path) -> bool:
         if "backlogctl" in said:
             return True
         config = repo.top / ".pre-commit-config.yaml"
-        return "pre-commit" in said and config.is_file() and "backlogctl" in config.read_text(errors="replace")
+        return (
+            "pre-commit" in said and config.is_file() and "backlogctl" in config.read_text(errors="replace")
+        )
     except OSError:
         return False
+
+
+def messages(root: Path, shas: Sequence[str]) -> dict[str, str]:
+    """The full message of each commit (a commit message cannot hold a NUL, so -z frames them)."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    out = locate(root).run("log", "--no-walk=unsorted", "-z", "--format=%H%n%B", *wanted)
+    found = {}
+    for record in out.decode("utf-8", "replace").split("\0"):
+        sha, _, body = record.strip("\n").partition("\n")
+        if sha:
+            found[sha] = body
+    return found
+
+
+def ensure_clean(root: Path, paths: Sequence[Path]) -> None:
+    """Refuse, before anything is done, when a file has uncommitted changes of its own."""
+    refuse_uncommitted(locate(root), paths)

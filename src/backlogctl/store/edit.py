@@ -382,7 +382,9 @@ def remove_value(text: str, dotted: str) -> str:
     if node is not root and len(node.value) == 1:
         return set_value(text, ".".join(parts[:-1]), {})
     if node.flow_style:
-        raise InputError(f"cannot remove {dotted} from a flow-style mapping ({{...}}); write it in block style first")
+        raise InputError(
+            f"cannot remove {dotted} from a flow-style mapping ({{...}}); write it in block style first"
+        )
     key_node, value_node = found
     start = text.rfind("\n", 0, key_node.start_mark.index) + 1
     if text[start : key_node.start_mark.index].strip():
