@@ -130,7 +130,7 @@ def main() -> None:
         # keeps bold and dim under NO_COLOR; no terminal means no styles at all.
         os.environ.setdefault("_TYPER_FORCE_DISABLE_TERMINAL", "1")
         if "typer.rich_utils" in sys.modules:
-            sys.modules["typer.rich_utils"].FORCE_TERMINAL = False
+            setattr(sys.modules["typer.rich_utils"], "FORCE_TERMINAL", False)  # noqa: B010
     from backlogctl.render import console
 
     console.prepare_streams()

@@ -65,7 +65,6 @@ def changes_command(
 
     Example: backlogctl changes --since last-review --format markdown
     """
-    from backlogctl import history
     from backlogctl.history import audit
 
     root = start_dir(ctx)

@@ -10,7 +10,6 @@ import typer
 from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
 
-
 SetOption = Annotated[
     list[str] | None,
     typer.Option(

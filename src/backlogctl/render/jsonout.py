@@ -37,7 +37,7 @@ def dumps(value: Any) -> str:
 
 
 VERSION = 1
-"""Every JSON document the CLI prints carries ``"version": 1`` (docs/json.md); it grows on a breaking change."""
+"""Every JSON document the CLI prints carries ``"version": 1`` (docs/json.md)."""
 
 
 def document(value: Any) -> Any:
