@@ -150,5 +150,5 @@ def _yaml(name: str, raw: str, *, forced: bool) -> Any:
 def _refuse(name: str, raw: str, read_as: str, because: str) -> Any:
     raise InputError(
         f"{name}={raw}: the value was read as {read_as} because of {because}; "
-        f"quote it ({name}='\"...\"') or use {name}:=... if you mean YAML"
+        f"quote it, or use {name}:=... if you mean YAML"
     )

@@ -26,17 +26,30 @@ class Edited:
     changes: list[tuple[str, Any, Any]] = field(default_factory=list)
     """(field, old, new); new is None for a removed field."""
     commit: str | None = None
+    removed: list[str] = field(default_factory=list)
+    """Fields the edit removed (their change's new value is None)."""
 
     @property
     def changed(self) -> bool:
         return bool(self.changes)
 
     def summary(self) -> str:
-        return "; ".join(f"{name} {short(old)} → {short(new)}" for name, old, new in self.changes)
+        return "; ".join(
+            f"{name} removed ({short(old)})"
+            if name in self.removed
+            else f"{name} {short(old)} → {short(new)}"
+            for name, old, new in self.changes
+        )
 
 
 def short(value: object) -> str:
-    text = "∅" if value is None else str(value)
+    """A value on one line for a summary: ∅ for nothing, lists in flow style, long text cut."""
+    if isinstance(value, list):
+        text = "[" + ", ".join(short(v) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {short(v)}" for k, v in value.items()) + "}"
+    else:
+        text = "∅" if value is None else "''" if value == "" else str(value)
     text = " ".join(text.split()) if "\n" in text else text
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -111,13 +124,27 @@ def edit_problems(backlog: Backlog, entry: Entry, text: str) -> list[tuple[int |
         return [(1, "the file must be a mapping of field: value")]
     lines = store.key_lines(text)
     return sorted(
-        ((_line_of(lines, p.message), p.message) for p in problems), key=lambda lp: lp[0] or 1 << 30
+        ((_line_of(lines, p.message, p.rule), p.message) for p in problems), key=lambda lp: lp[0] or 1 << 30
     )
 
 
-def _line_of(lines: dict[str, tuple[int, int]], message: str) -> int | None:
-    """The line of the field a problem message starts with, if it names one."""
-    name = message.split(" ", 1)[0].rstrip(":")
+_RULE_FIELDS = {
+    "unknown-status": "status",
+    "unknown-dependency": "depends_on",
+    "dependency-cycle": "depends_on",
+    "id-format": "id",
+    "file-name": "id",
+    "duplicate-id": "id",
+}
+
+
+def _line_of(lines: dict[str, tuple[int, int]], message: str, rule: str = "") -> int | None:
+    """The line of the field a problem is about: its rule's field, or the field its message starts with."""
+    if rule == "unknown-field" and "'" in message:
+        name = message.split("'")[1]
+        found = [line for key, (line, _) in lines.items() if key == name or key.endswith("." + name)]
+        return found[0] if found else None
+    name = _RULE_FIELDS.get(rule) or message.split(" ", 1)[0].rstrip(":")
     while name:
         if name in lines:
             return lines[name][0]
@@ -219,7 +246,7 @@ def _apply(
     document = store.read_document(entry.path)
     data = document.data()
     text, changes = edit(document.text, data)
-    result = Edited(label, entry.path, changes)
+    result = Edited(label, entry.path, changes, removed=list(removed or []))
     if not changes:
         return result
     after = store.parse(text, entry.path)

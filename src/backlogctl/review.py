@@ -189,7 +189,7 @@ def close(
     if marks and not commit_marks:
         listed = ", ".join(backlog.relative(p) for p in marks)
         raise GitError(
-            f"{len(marks)} review marks are not committed ({listed}); "
+            f"{len(marks)} review {'mark is' if len(marks) == 1 else 'marks are'} not committed ({listed}); "
             "run 'backlogctl review close --commit' to commit them with the record (nothing was written)"
         )
     path = root / RECORDS_DIR / f"{today.isoformat()}.md"

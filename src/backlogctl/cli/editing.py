@@ -45,7 +45,7 @@ def edit_command(
     comments, removed before writing); close it unchanged to give up. Without
     a terminal this is exit 2.
 
-    Example: EDITOR=nano backlogctl edit AI-7 --commit -m "rewrote the description"
+    Example: backlogctl edit AI-7 --commit -m "rewrote the description"
     """
     from backlogctl import editor
     from backlogctl.render import terminal_editor
