@@ -23,6 +23,8 @@ class FieldError:
     field: str
     message: str
     value: Any = None
+    type: str = ""
+    """pydantic's error type (``missing``, ``int_parsing``...): compare this, never the message."""
 
 
 @dataclass(slots=True)
@@ -100,6 +102,7 @@ def validate(data: dict[str, Any]) -> tuple[Item | None, list[FieldError]]:
                 ".".join(str(p) for p in err["loc"]) or "(item)",
                 err["msg"].removeprefix("Value error, "),
                 err.get("input"),
+                err["type"],
             )
             for err in exc.errors(include_url=False)
         ]

@@ -115,11 +115,7 @@ def parse_blob(raw: bytes | None, path: Path) -> store.Loaded:
             raise InputError("missing from the git object store", path=path)
         if len(raw) > MAX_BYTES:
             raise InputError(f"file is {len(raw) / 1e6:.1f} MB; item files are limited to 1 MiB", path=path)
-        data = store.parse(decode(raw, path), path)
-        if not isinstance(data, dict):
-            found = "empty" if data is None else f"a {type(data).__name__}"
-            raise InputError(f"is {found}; an item file must be a mapping of field: value", path=path, line=1)
-        return store.Loaded(path, data)
+        return store.Loaded(path, store.as_mapping(store.parse(decode(raw, path), path), path))
     except InputError as exc:
         return store.Loaded(path, None, exc)
 

@@ -13,7 +13,8 @@ from backlogctl.lint.inputs import inputs_of
 from backlogctl.lint.problem import Finding, rule
 from backlogctl.model import get_path, is_placeholder, known_fields
 
-REQUIRED = "Field required"
+REQUIRED = "missing"
+"""pydantic's error type for a required field that is absent."""
 
 
 def _readable(ctx: Context) -> Iterator[tuple[Entry, dict[str, Any]]]:
@@ -38,9 +39,9 @@ def schema(ctx: Context) -> Iterator[Finding]:
     for entry, data in _readable(ctx):
         required = set(_required_fields(ctx, data)) if entry.invalid else set()
         for error in entry.invalid:
-            if error.message == REQUIRED and error.field in required:
+            if error.type == REQUIRED and error.field in required:
                 continue  # `incomplete` reports it, with the status that requires it
-            got = "" if error.message == REQUIRED else f" (got {_show(error.value)})"
+            got = "" if error.type == REQUIRED else f" (got {_show(error.value)})"
             yield Finding(entry, f"{error.field}: {error.message}{got}", field=error.field)
 
 
