@@ -13,6 +13,7 @@ from backlogctl.backlog import Backlog, entries_from
 from backlogctl.config import CONFIG_NAME, BacklogDir, Config, parse_config
 from backlogctl.errors import ConfigError, GitError, InputError, NotFoundError
 from backlogctl.history.git import BlobReader, Repo, locate
+from backlogctl.ids import is_item_path
 from backlogctl.store.read import MAX_BYTES, decode
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -100,12 +101,6 @@ def item_files(repo: Repo, sha: str, items_dir: str) -> list[TreeFile]:
             continue
         files.append(TreeFile(path, blob))
     return files
-
-
-def is_item_path(path: str, items_dir: str) -> bool:
-    """Whether a backlog-relative path is an item file the working-tree scan would read."""
-    inside = path[len(items_dir.rstrip("/")) + 1 :] if items_dir not in ("", ".") else path
-    return path.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in inside.split("/"))
 
 
 def parse_blob(raw: bytes | None, path: Path) -> store.Loaded:

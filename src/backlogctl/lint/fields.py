@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from backlogctl import ids
 from backlogctl.backlog import Entry
 from backlogctl.lint.context import Context
 from backlogctl.lint.inputs import inputs_of
@@ -107,7 +107,7 @@ def unknown_status(ctx: Context) -> Iterator[Finding]:
 def id_format(ctx: Context) -> Iterator[Finding]:
     """The id is the configured prefix, a dash and a number (AI-7)."""
     prefix = ctx.config.id_prefix
-    pattern = re.compile(rf"{re.escape(prefix)}-[0-9]+")
+    pattern = ids.pattern_for(prefix)
     for entry, data in _readable(ctx):
         item_id = data.get("id")
         if isinstance(item_id, str) and not is_placeholder(item_id) and not pattern.fullmatch(item_id):

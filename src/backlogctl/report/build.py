@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backlogctl.errors import BacklogError
-from backlogctl.model import Item, natural_key
+from backlogctl.ids import natural_key
+from backlogctl.model import Item
 from backlogctl.report.pack import (
     LAST_REVIEW,
     STABILITY_TOP,

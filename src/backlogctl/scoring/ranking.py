@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backlogctl.config import Config
-from backlogctl.model import Item, RiskClass, natural_key
+from backlogctl.ids import natural_key
+from backlogctl.model import Item, RiskClass
 from backlogctl.scoring.models import Compiled, Score, Term, score_with, select
 
 FAR_FUTURE = dt.date.max

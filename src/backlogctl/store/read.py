@@ -10,6 +10,7 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import Any
 
+from backlogctl import ids
 from backlogctl.errors import InputError
 from backlogctl.store import fast
 
@@ -360,34 +361,41 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     return loaded
 
 
-def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
-    """Item files under ``folder``: paths, or error records for links leaving ``root``."""
-    root = root.resolve()
-    stack = [folder]
+def _walk(folder: Path, root: Path, *, ordered: bool) -> Iterator[tuple[os.DirEntry[str], bool]]:
+    """The one walk over item files: (entry, leaves_root) for each candidate under ``folder``.
+
+    Hidden entries and names that cannot be item files are skipped (``ids.is_item_name``);
+    any symlink whose target is outside ``root`` comes with ``leaves_root`` set and is
+    never followed. ``ordered`` sorts each folder by name (deterministic output).
+    """
+    real_root = os.path.realpath(root)
+    stack = [os.fspath(folder)]
     while stack:
-        current = stack.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            with os.scandir(stack.pop()) as listing:
+                entries = sorted(listing, key=lambda e: e.name) if ordered else list(listing)
         except OSError:
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
-            if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    refused = InputError("symlink points outside the backlog; not followed", path=path)
-                    yield Loaded(path, None, refused)
-                    continue
-            if entry.is_dir():
-                stack.append(path)
-            elif entry.name.endswith((".yaml", ".yml")):
-                yield path
+            if entry.is_symlink() and not os.path.realpath(entry.path).startswith(real_root + os.sep):
+                yield entry, True
+            elif entry.is_dir():
+                stack.append(entry.path)
+            elif ids.is_item_name(entry.name):
+                yield entry, False
 
 
-_ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z][A-Za-z0-9]*-[0-9]+)", re.MULTILINE)
-_ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
+def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
+    """Item files under ``folder``: paths, or error records for links leaving ``root``."""
+    for entry, leaves in _walk(folder, root, ordered=True):
+        path = Path(entry.path)
+        if leaves:
+            refused = InputError("symlink points outside the backlog; not followed", path=path)
+            yield Loaded(path, None, refused)
+        else:
+            yield path
 
 
 def scan_ids(folder: Path) -> set[str]:
@@ -396,31 +404,17 @@ def scan_ids(folder: Path) -> set[str]:
     A text scan, not a parse: fast enough to run before every ``new`` in a
     10,000-item backlog (plain ``os`` calls, one read per file), and it still
     sees ids in files that are otherwise broken. Symlinks leaving ``folder``,
-    hidden entries and anything but regular files are skipped, as in `discover`.
+    hidden entries and anything but regular files are skipped.
     """
-    ids: set[str] = set()
-    root = os.path.realpath(folder)
-    stack = [os.fspath(folder)]
-    while stack:
-        try:
-            entries = os.scandir(stack.pop())
-        except OSError:
+    found: set[str] = set()
+    for entry, leaves in _walk(folder, folder, ordered=False):
+        if leaves or not entry.is_file():
             continue
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_symlink() and not os.path.realpath(entry.path).startswith(root + os.sep):
-                    continue
-                if entry.is_dir():
-                    stack.append(entry.path)
-                elif name.endswith((".yaml", ".yml")) and entry.is_file():
-                    match = _ID_NAME.match(name)
-                    if match:
-                        ids.add(match.group(1))
-                    ids.update(m.decode() for m in _ID_LINE.findall(_head(entry.path)))
-    return ids
+        from_name = ids.id_from_name(entry.name)
+        if from_name:
+            found.add(from_name)
+        found.update(ids.ids_in_text(_head(entry.path)))
+    return found
 
 
 def _head(path: str) -> bytes:
