@@ -88,10 +88,8 @@ def test_close_writes_the_record_commits_it_and_tags_that_commit(git_backlog: Pa
     assert run("review", "mark", first, second).exit_code == 0
     refused = run("review", "close")
     assert refused.exit_code == 2
-    assert (
-        "review marks are not committed" in refused.stderr
-        or "review mark is not" in refused.stderr
-        and "--commit" in refused.stderr
+    assert "review marks are not committed" in refused.stderr or (
+        "review mark is not" in refused.stderr and "--commit" in refused.stderr
     )
     assert not (git_backlog / "reviews").exists()
 

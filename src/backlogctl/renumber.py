@@ -40,7 +40,7 @@ def renumber(
     from backlogctl.authoring import next_number
     from backlogctl.editing import write_files
     from backlogctl.history.renumbering import message_for
-    from backlogctl.query import ID_PATTERN
+    from backlogctl.ids import is_id, name_matches
 
     backlog = backlog_module.load(start)
     entry = _entry(backlog, item_id, file, start)
@@ -51,7 +51,7 @@ def renumber(
         highest = history.branch_highest_ids(backlog.root, backlog.config.items_dir)
         taken = {f"{p}-{n}" for p, n in highest.items()} | {e.id for e in backlog.entries if e.id}
         new_id = f"{prefix}-{next_number(taken, prefix)}"
-    if not ID_PATTERN.match(new_id):
+    if not is_id(new_id):
         raise InputError(f"{new_id!r} is not an item id; ids look like {prefix}-7")
     if new_id.upper() in used:
         raise InputError(
@@ -60,7 +60,7 @@ def renumber(
     document = store.read_document(entry.path)
     text = store.set_value(document.text, "id", new_id)
     name = entry.path.name
-    rest = name[len(old) + 1 :] if name.upper().startswith(f"{old.upper()}-") else name
+    rest = name[len(old) + 1 :] if name_matches(name, old) and name[len(old)] == "-" else name
     target = entry.path.with_name(f"{new_id}-{rest}")
     plan: list[tuple[Path, str | None, bytes | None]] = [(target, _with_bom(text, document.bom), None)]
     duplicated = sum(1 for e in backlog.entries if e.id and e.id.upper() == old.upper()) > 1

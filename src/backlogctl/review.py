@@ -15,7 +15,7 @@ from pathlib import Path
 
 from backlogctl.backlog import Backlog
 from backlogctl.errors import GitError, InputError
-from backlogctl.model import natural_key
+from backlogctl.ids import natural_key
 
 RECORDS_DIR = "reviews"
 
