@@ -114,6 +114,7 @@ def _mutate_value(text: str, key: str, value: str) -> str:
     return text + f"\n{key}: {value}\n"
 
 
+FILE_DAMAGE = ["loop", "folder", "empty", "rename", "outside", "dir-loop"]
 MUTATIONS = st.one_of(
     st.tuples(st.just("value"), st.sampled_from(ITEM_KEYS + NESTED_KEYS), st.sampled_from(HOSTILE)),
     st.tuples(st.just("config"), st.sampled_from(CONFIG_KEYS), st.sampled_from(HOSTILE)),
@@ -122,7 +123,9 @@ MUTATIONS = st.one_of(
     st.tuples(st.just("drop-line"), st.integers(0, 80), st.just("")),
     st.tuples(st.just("twice"), st.integers(0, 80), st.just("")),
     st.tuples(
-        st.just("fs"), st.sampled_from(["loop", "folder", "empty", "rename", "outside", "dir-loop"]), st.just("")
+        st.just("fs"),
+        st.sampled_from(["loop", "folder", "empty", "rename", "outside", "dir-loop"]),
+        st.just(""),
     ),
 )
 
@@ -177,7 +180,9 @@ def _apply(folder: Path, mutation: tuple[str, object, str], pick: int) -> None:
         item.write_text(_mutate_value(item.read_text(encoding="utf-8"), str(where), value), encoding="utf-8")
     elif kind == "config":
         config = folder / "backlog.yaml"
-        config.write_text(_mutate_value(config.read_text(encoding="utf-8"), str(where), value), encoding="utf-8")
+        config.write_text(
+            _mutate_value(config.read_text(encoding="utf-8"), str(where), value), encoding="utf-8"
+        )
     elif kind in ("cut", "bytes"):
         raw = item.read_bytes()
         at = int(str(where)) % (len(raw) + 1)

@@ -25,7 +25,9 @@ from tests.test_loader_differential import same
 
 # Characters where YAML resolvers and scanners disagree: digits, signs, radix
 # letters, underscores, indicators, quotes, tabs and the Unicode line breaks.
-TRICKY = "0123456789" * 3 + "_+-.eExXoObB:aAnNiIfFtTlLsSyY #'\",[]{}?!&*|>%@`~=" + "\u2028\u2029\x85\t\ufeffé\r"
+TRICKY = (
+    "0123456789" * 3 + "_+-.eExXoObB:aAnNiIfFtTlLsSyY #'\",[]{}?!&*|>%@`~=" + "\u2028\u2029\x85\t\ufeffé\r"
+)
 PLACES = [
     "a: {}\n",
     "a: [{}]\n",
@@ -71,7 +73,20 @@ def test_a_generated_document_reads_the_same(parts: list[tuple[str, str]]) -> No
 
 @pytest.mark.parametrize(
     "spelling",
-    ["0X8", "0B11", "0O17", "_2024", "1e1_0", "_.3", "x\u2029", "a\u2028b", "[12:30]", "{b: |x}", "[>x]", "a\tb"],
+    [
+        "0X8",
+        "0B11",
+        "0O17",
+        "_2024",
+        "1e1_0",
+        "_.3",
+        "x\u2029",
+        "a\u2028b",
+        "[12:30]",
+        "{b: |x}",
+        "[>x]",
+        "a\tb",
+    ],
 )
 def test_spellings_the_readers_disagree_on_go_to_the_exact_reader(spelling: str) -> None:
     for text in (f"a: {spelling}\n", f"tags: [{spelling}]\n"):

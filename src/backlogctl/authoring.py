@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from backlogctl import store
+from backlogctl import ids, store
 from backlogctl.backlog import validate
 from backlogctl.config import CONFIG_NAME, BacklogDir
 from backlogctl.errors import InputError
@@ -48,13 +47,6 @@ def template_text(backlog_dir: BacklogDir) -> str:
     if own.is_file() or own.is_symlink():
         return store.read_document(store.inside(backlog_dir.root, own, "templates/item.yaml")).text
     return packaged_template()
-
-
-def slugify(title: str, limit: int = 40) -> str:
-    """A file-name slug: ``Churn prediction (B2B)`` -> ``churn-prediction-b2b``."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "item"
 
 
 def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
@@ -115,7 +107,9 @@ def _config_text(name: str, prefix: str) -> str:
     if not name.strip() or any(ord(c) < 32 or ord(c) == 127 for c in name):
         raise InputError("--name must be one line of text, e.g. --name 'Model backlog'")
     if not re.fullmatch(Config.model_fields["id_prefix"].metadata[0].pattern, prefix):
-        raise InputError(f"--prefix {prefix!r}: use capital letters and digits, starting with a letter, e.g. AI")
+        raise InputError(
+            f"--prefix {prefix!r}: use capital letters and digits, starting with a letter, e.g. AI"
+        )
     from backlogctl.config import parse_config
 
     text = store.set_value(store.set_value(CONFIG_TEMPLATE, "name", name), "id_prefix", prefix)
@@ -127,6 +121,9 @@ def _config_text(name: str, prefix: str) -> str:
 class Created:
     id: str
     path: Path
+    commit: str | None = None
+    relative: str = ""
+    """The path from the backlog's root, posix, as shown to users."""
 
 
 def _schema_line(backlog_dir: BacklogDir, path: Path) -> str:
@@ -137,7 +134,9 @@ def _schema_line(backlog_dir: BacklogDir, path: Path) -> str:
 
 
 def next_number(used: set[str], prefix: str) -> int:
-    numbers = [int(i.split("-", 1)[1]) for i in used if re.fullmatch(rf"{prefix}-\d+", i)]
+    numbers = [
+        number for found in map(ids.parts, used) if found for have, number in [found] if have == prefix
+    ]
     return max(numbers, default=0) + 1
 
 
@@ -165,11 +164,83 @@ def new_item(
     with store.folder_lock(folder):
         used = set(taken) | store.scan_ids(folder)
         item_id = f"{prefix}-{next_number(used, prefix)}"
-        path = folder / f"{item_id}-{slugify(title)}.yaml"
+        path = folder / ids.file_name(item_id, title)
         body = store.set_value(text, "id", item_id)
         _check(body, path)
         store.create(path, _schema_line(backlog_dir, path) + body)
     return Created(item_id, path)
+
+
+def create(
+    start: Path,
+    title: str,
+    *,
+    kind: str | None = None,
+    owner: str | None = None,
+    sets: list[str] | None = None,
+    commit: bool = False,
+    why: str | None = None,
+) -> Created:
+    """`new`: an item from the template with the next free id, committed all or nothing with ``commit``."""
+    import dataclasses
+
+    from backlogctl import config, history
+    from backlogctl.assign import parse_assignments
+
+    if not title.strip():
+        raise InputError("the title is empty; give the item a name people will say in the meeting")
+    fields = parse_assignments(sets or [])
+    if "id" in fields:
+        raise InputError("new picks the id itself (the next free one); leave out --set id=...")
+    if "title" in fields:
+        raise InputError("the title is the first argument of new; leave out --set title=...")
+    fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
+    backlog_dir = config.load(start)
+    # The highest id per prefix at any branch tip: new ids go above it.
+    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
+    if commit:
+        history.ensure_can_commit(backlog_dir.root)
+        _refuse_what_the_hook_refuses(backlog_dir, title, fields)
+    created, sha = history.commit_change(
+        backlog_dir.root,
+        lambda: new_item(backlog_dir, title, fields, taken=taken),
+        written=lambda c: [c.path],
+        message=lambda c: history.full_message(f"{c.id}: add {title}", why),
+        commit=commit,
+    )
+    shown = created.path.relative_to(backlog_dir.root).as_posix()
+    return dataclasses.replace(created, commit=sha, relative=shown)
+
+
+def _refuse_what_the_hook_refuses(backlog_dir: BacklogDir, title: str, fields: dict[str, Any]) -> None:
+    """With a pre-commit hook that lints, an item still at placeholders would be refused: say so first."""
+    from backlogctl import history
+    from backlogctl.backlog import Backlog, entries_from
+    from backlogctl.lint import check
+
+    if not history.hook_lints(backlog_dir.root):
+        return
+    text = template_text(backlog_dir)
+    prefix = backlog_dir.config.id_prefix
+    values = {"title": title, "created": dt.date.today(), **fields, "id": f"{prefix}-0"}
+    for dotted, value in values.items():
+        text = store.set_value(text, dotted, value)
+    path = backlog_dir.items_path / ids.file_name(f"{prefix}-0", title)
+    data = store.parse(text, path)
+    entry = entries_from([store.Loaded(path, data)])[0]
+    missing = [
+        p.message.split(" ", 1)[0]
+        for p in check(Backlog(backlog_dir, [entry]), locate=False)
+        if p.rule == "incomplete"
+    ]
+    if missing:
+        options = " ".join(f"--set {name}=..." for name in missing)
+        raise InputError(
+            "the pre-commit hook runs backlogctl lint, which would refuse this item: "
+            f"{', '.join(missing)} would still be empty or placeholders. Give them: {options}; "
+            "or create the item without --commit, fill it in, and commit it then (nothing was written)"
+        )
 
 
 def _check(text: str, path: Path) -> None:

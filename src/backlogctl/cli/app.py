@@ -10,12 +10,25 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from backlogctl import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class _Group(TyperGroup):
+    """The root command group: help in words (no Python type names) for every command in the tree."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from backlogctl.cli import dialect
+
+        dialect.plain_metavars(self)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="backlogctl",
     help="An AI lab's model backlog as YAML files in git: rank it, lint it, audit it, report it.",
     no_args_is_help=True,
@@ -95,8 +108,38 @@ def handle_errors(func: F) -> F:
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if _is_usage_error(exc):
+                raise  # typer shows usage errors itself (exit 2)
+            raise _bug(exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """A usage error raised by typer's parser (its exception classes are private to typer)."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__)
+
+
+def _bug(exc: Exception) -> typer.Exit:
+    """One line for an unexpected exception (exit 3); BACKLOGCTL_DEBUG=1 adds the traceback."""
+    import os
+
+    from backlogctl.errors import EXIT_BUG, REPORT_BUGS
+
+    if os.environ.get("BACKLOGCTL_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    where = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return fail(
+        f"internal error ({where}); this is a bug in backlogctl {__version__}: please report it at"
+        f" {REPORT_BUGS} (BACKLOGCTL_DEBUG=1 shows the traceback)",
+        EXIT_BUG,
+    )
 
 
 def _shown(exc: Any) -> str:
@@ -110,4 +153,15 @@ def _shown(exc: Any) -> str:
 
 def main() -> None:
     """Console-script entry point."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        # typer's help and usage errors go through its own rich console, which
+        # keeps bold and dim under NO_COLOR; no terminal means no styles at all.
+        os.environ.setdefault("_TYPER_FORCE_DISABLE_TERMINAL", "1")
+        if "typer.rich_utils" in sys.modules:
+            setattr(sys.modules["typer.rich_utils"], "FORCE_TERMINAL", False)  # noqa: B010
+    from backlogctl.render import console
+
+    console.prepare_streams()
     app()

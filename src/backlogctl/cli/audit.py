@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import app, command, handle_errors, start_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class HistoryFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ChangesFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
 CommitOption = Annotated[
-    bool, typer.Option("--commit", help="Commit the written files (and only them) to git.")
+    bool, typer.Option("--commit", help="Commit the written files (and only them) to git; all or nothing.")
+]
+MessageOption = Annotated[
+    str | None,
+    typer.Option("--message", "-m", help="Why: written into the commit message.", metavar="TEXT"),
 ]
 
 
@@ -33,30 +26,30 @@ CommitOption = Annotated[
 def history_command(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. AI-7.")],
-    output: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = HistoryFormat.text,
+    output: Annotated[str, dialect.format_option("text", "json")] = "text",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Every field change of one item from git: commit, author, date, message, old → new.
 
     Example: backlogctl history AI-7 --format json
     """
+    from backlogctl import ids
     from backlogctl.history import audit
-    from backlogctl.query import ID_PATTERN
 
-    if not ID_PATTERN.match(item_id):
+    if not ids.is_id(item_id):
         from backlogctl.errors import InputError
 
         raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see 'backlogctl list')")
     result = audit.item_history(start_dir(ctx), item_id)
-    if output is HistoryFormat.json:
-        from backlogctl.render import jsonout
+    with dialect.output_to(output_file):
+        if output == "json":
+            from backlogctl.render import jsonout
 
-        jsonout.write(result)
-        return
-    from backlogctl.render import audit as render
+            jsonout.write(result)
+            return
+        from backlogctl.render import audit as render
 
-    typer.echo(render.history_text(result))
+        typer.echo(render.history_text(result))
 
 
 @command("changes")
@@ -69,20 +62,25 @@ def changes_command(
         ),
     ] = None,
     until: Annotated[str, typer.Option(help="A revision or date to stop at.")] = "HEAD",
-    output: Annotated[
-        ChangesFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ChangesFormat.text,
+    output: Annotated[str, dialect.format_option("text", "markdown", "json")] = "text",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Items added and removed, and every changed field, since a revision.
 
     Example: backlogctl changes --since last-review --format markdown
     """
-    from backlogctl import history
     from backlogctl.history import audit
 
     root = start_dir(ctx)
     result = audit.backlog_changes(root, since=since, until=until)
-    if output is ChangesFormat.json:
+    with dialect.output_to(output_file):
+        _changes_out(root, result, output, since)
+
+
+def _changes_out(root: Any, result: Any, output: str, since: str | None) -> None:
+    from backlogctl import history
+
+    if output == "json":
         from backlogctl.render import jsonout
 
         jsonout.write(result)
@@ -93,7 +91,7 @@ def changes_command(
     shas = [sha for sha in (result.until, result.since) if sha is not None]
     titles = history.titles_at(root, shas, ids)
     label = since if since is not None else ("last-review" if result.since else None)
-    show = render.changes_markdown if output is ChangesFormat.markdown else render.changes_text
+    show = render.changes_markdown if output == "markdown" else render.changes_text
     typer.echo(show(result, titles, label))
 
 
@@ -117,9 +115,8 @@ def _review_command(name: str) -> Callable[[F], F]:
 @_review_command("due")
 def review_due_command(
     ctx: typer.Context,
-    output: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = HistoryFormat.text,
+    output: Annotated[str, dialect.format_option("text", "json")] = "text",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Open items whose last review is older than the cadence, or missing.
 
@@ -130,68 +127,75 @@ def review_due_command(
 
     backlog = backlog_module.load(start_dir(ctx))
     items = review.due(backlog)
-    if output is HistoryFormat.json:
-        from backlogctl.render import jsonout
+    with dialect.output_to(output_file):
+        if output == "json":
+            from backlogctl.render import jsonout
 
-        jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
-        return
-    from backlogctl.render import audit as render
+            jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
+            return
+        from backlogctl.render import audit as render
 
-    typer.echo(render.due_text(items, backlog.config.review.cadence_days))
+        typer.echo(render.due_text(items, backlog.config.review.cadence_days))
 
 
 @_review_command("mark")
 def review_mark_command(
     ctx: typer.Context,
-    item_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids of the items reviewed.")],
+    item_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="Ids of the items reviewed.")
+    ] = None,
+    all_due: Annotated[bool, typer.Option("--due", help="Mark every item that is due for review.")] = False,
     commit: CommitOption = False,
+    message: MessageOption = None,
 ) -> None:
     """Set last_reviewed to today on the given items (comments and layout survive).
 
-    Example: backlogctl review mark AI-7 AI-12 --commit
+    Every file is checked before any is written; with --commit all go into one commit.
+
+    Example: backlogctl review mark AI-7 AI-12 --commit -m "weekly review"
     """
-    import datetime as dt
+    from backlogctl import review
 
-    from backlogctl import backlog as backlog_module
-    from backlogctl import history, review
-
-    today = dt.date.today()
-    backlog = backlog_module.load(start_dir(ctx))
-    if commit:
-        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
-    edits = review.mark(backlog, item_ids, today)
-    written = [edit.path for edit in edits if edit.changed]
-    ids = [backlog.find(i).id or i for i in item_ids]
-    if commit and written:
-        history.commit_files(
-            backlog.root, written, f"Review {today}: {', '.join(ids)} last_reviewed → {today}"
-        )
-    for item_id, edit in zip(ids, edits, strict=True):
+    marked = review.mark(start_dir(ctx), item_ids or [], all_due=all_due, commit=commit, why=message)
+    for item_id, changed in zip(marked.ids, marked.changed, strict=True):
         typer.echo(
-            f"{item_id}: last_reviewed → {today}" if edit.changed else f"{item_id}: already reviewed today"
+            f"{item_id}: last_reviewed → {marked.day}" if changed else f"{item_id}: already reviewed today"
         )
 
 
 @_review_command("close")
-def review_close_command(ctx: typer.Context, commit: CommitOption = False) -> None:
-    """Close the review: tag HEAD as review/YYYY-MM-DD, which last-review then names.
+def review_close_command(
+    ctx: typer.Context,
+    attendee: Annotated[
+        list[str] | None, typer.Option("--attendee", help="Who took part. Repeatable.", metavar="NAME")
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit review marks not committed yet, with the record.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Move today's tag if a review was closed today already.")
+    ] = False,
+    message: MessageOption = None,
+) -> None:
+    """Close the review: write reviews/YYYY-MM-DD.md, commit it and tag that commit review/YYYY-MM-DD.
 
-    With --commit, review marks not yet committed (item files whose only
-    change is last_reviewed set to today) are committed first.
+    Checks everything first: today's tag must not exist (--force moves it) and
+    review marks must be committed (--commit commits them with the record).
 
-    Example: backlogctl review close --commit
+    Example: backlogctl review close --attendee anna --attendee ben --commit
     """
-    import datetime as dt
+    from backlogctl import review
+    from backlogctl.render import review_record
 
-    from backlogctl import config, review
-
-    backlog_dir = config.load(start_dir(ctx))
-    name, committed = review.close(
-        backlog_dir.root,
-        backlog_dir.config.review.tag_prefix,
-        dt.date.today(),
-        items_dir=backlog_dir.config.items_dir if commit else None,
+    closed = review.close(
+        start_dir(ctx),
+        render=review_record.markdown,
+        attendees=attendee,
+        commit_marks=commit,
+        force=force,
+        why=message,
     )
-    if committed:
-        typer.echo(f"committed {committed} review marks")
-    typer.echo(f"tagged {name}; 'changes --since last-review' now starts here")
+    if closed.marks:
+        typer.echo(f"committed {closed.marks} review marks")
+    typer.echo(f"wrote {closed.record.parent.name}/{closed.record.name}")
+    typer.echo(f"tagged {closed.tag}; 'changes --since last-review' now starts here")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backlogctl.backlog import Entry
+from backlogctl.ids import natural_key
 from backlogctl.lint.context import Context
 from backlogctl.lint.problem import Finding, rule
-from backlogctl.model import natural_key
 
 
 def dependencies(entry: Entry) -> list[str]:
@@ -33,7 +33,8 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
             others = ", ".join(ctx.backlog.relative(e.path) for e in entries if e is not entry)
             yield Finding(
                 entry,
-                f"id {item_id} is also used by {others}; give one of them a new id",
+                f"id {item_id} is also used by {others}; give one of them a new id with "
+                f"'backlogctl renumber {item_id} --file {ctx.backlog.relative(entry.path)}'",
                 field="id",
             )
 

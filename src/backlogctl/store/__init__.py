@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from backlogctl.errors import ConfigError, InputError
-from backlogctl.store.edit import key_lines, set_value
+from backlogctl.store.edit import key_lines, remove_value, set_value
 from backlogctl.store.read import (
     Loaded,
+    as_mapping,
     decode,
     discover,
     inside,
@@ -23,16 +24,18 @@ from backlogctl.store.read import (
     read_bytes,
     scan_ids,
 )
-from backlogctl.store.write import BOM, create, folder_lock, replace
+from backlogctl.store.write import BOM, create, folder_lock, replace, restore
 
 __all__ = [
     "BOM",
     "Document",
     "Loaded",
+    "as_mapping",
     "create",
     "discover",
     "dump",
     "folder_lock",
+    "inside",
     "key_lines",
     "load_items",
     "load_mapping",
@@ -40,7 +43,9 @@ __all__ = [
     "parse_value",
     "read_config",
     "read_document",
+    "remove_value",
     "replace",
+    "restore",
     "scan_ids",
     "set_value",
 ]
@@ -69,7 +74,7 @@ def read_config(path: Path) -> tuple[str, Any]:
         text = decode(read_bytes(path), path)
         return text, parse(text, path)
     except InputError as exc:
-        raise ConfigError(exc.message, path=exc.path, line=exc.line) from None
+        raise ConfigError(exc.message, path=exc.path, line=exc.line, column=exc.column) from None
 
 
 def parse_value(text: str) -> Any:

@@ -6,12 +6,13 @@ import datetime as dt
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import Any
 
+from backlogctl import ids
 from backlogctl.errors import InputError
 from backlogctl.store import fast
 
@@ -21,6 +22,9 @@ MAX_NODES = 100_000
 """Alias expansion past this many nodes is refused (the "billion laughs")."""
 MAX_DEPTH = 64
 """Nesting deeper than this is refused."""
+TOO_MANY_DIGITS = (
+    "invalid value: a number with more than 18 digits; no item field needs one, write a smaller one"
+)
 
 CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>")
 
@@ -59,7 +63,10 @@ def decode(raw: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", path=path, line=line
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            path=path,
+            line=line,
+            kind="encoding",
         ) from None
     if "<<<<<<<" in text or ">>>>>>>" in text:
         for number, line_text in enumerate(text.splitlines(), 1):
@@ -68,6 +75,8 @@ def decode(raw: bytes, path: Path) -> str:
                     "merge conflict marker left in the file; resolve the conflict and remove the markers",
                     path=path,
                     line=number,
+                    column=1,
+                    kind="merge-conflict",
                 )
     return text
 
@@ -135,9 +144,11 @@ def parse_exact(text: str, path: Path) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        column = f", column {mark.column + 1}" if mark is not None else ""
+        column = mark.column + 1 if mark is not None else None
         problem = _explain(exc, text, line)
-        raise InputError(f"invalid YAML{column}: {problem}", path=path, line=line) from None
+        raise InputError(
+            f"invalid YAML: {problem}", path=path, line=line, column=column, kind="yaml-syntax"
+        ) from None
     except YAMLError as exc:
         position = getattr(exc, "position", None)  # a ReaderError: a character YAML does not allow
         if isinstance(position, int) and isinstance(getattr(exc, "character", None), int):
@@ -146,11 +157,14 @@ def parse_exact(text: str, path: Path) -> Any:
                 f"invalid YAML: character U+{exc.character:04X} is not allowed in YAML text; remove it",  # type: ignore[attr-defined]
                 path=path,
                 line=line,
+                kind="yaml-syntax",
             ) from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
-        raise InputError(f"invalid YAML: {first}; fix the syntax", path=path) from None
+        raise InputError(f"invalid YAML: {first}; fix the syntax", path=path, kind="yaml-syntax") from None
     except RecursionError:
-        raise InputError(f"nested too deeply (over {MAX_DEPTH} levels)", path=path) from None
+        raise InputError(
+            f"nested too deeply (over {MAX_DEPTH} levels)", path=path, kind="yaml-syntax"
+        ) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2026-13-40
         raise _bad_value(exc, text, path) from None
     if "&" in text:
@@ -160,7 +174,7 @@ def parse_exact(text: str, path: Path) -> Any:
 
 
 _BAD_TAG = re.compile(r"constructor for the tag '([^']*)'")
-_DATE_VALUE = re.compile(r"^[ \t]*(?:- )?([\w.-]+):[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})\b", re.MULTILINE)
+_DATE_VALUE = re.compile(r"^([ \t]*(?:- )?)([\w.-]+):[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})\b", re.MULTILINE)
 
 
 def _explain(exc: Any, text: str, line: int | None) -> str:
@@ -187,23 +201,27 @@ def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
     """A value the loader could not build: name the impossible date if there is one."""
     if "digits" in str(exc):  # Python's limit on converting long integers
         return InputError(
-            "invalid value: a number with more than 18 digits; no item field needs one, write a smaller number",
+            TOO_MANY_DIGITS,
             path=path,
             line=_line_matching(text, r"[0-9]{19}"),
         )
     for match in _DATE_VALUE.finditer(text):
-        year, month, day = (int(part) for part in match.groups()[1:])
+        year, month, day = (int(part) for part in match.groups()[2:])
         try:
             dt.date(year, month, day)
         except ValueError as reason:
             line = text.count("\n", 0, match.start()) + 1
-            value = "-".join(match.groups()[1:])
+            value = "-".join(match.groups()[2:])
             return InputError(
-                f"invalid value: {match.group(1)}: {value} is not a real date ({reason}); write YYYY-MM-DD",
+                f"{match.group(2)}: {value} is not a real date ({reason}); write YYYY-MM-DD",
                 path=path,
                 line=line,
+                column=len(match.group(1)) + 1,
+                kind="bad-value",
             )
-    return InputError(f"invalid value: {exc}; remove the explicit tag or write a plain value", path=path)
+    return InputError(
+        f"invalid value: {exc}; remove the explicit tag or write a plain value", path=path, kind="bad-value"
+    )
 
 
 NESTING_SIGNS = "[{-?"
@@ -238,6 +256,7 @@ def check_nesting(text: str, path: Path) -> None:
                         f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure",
                         path=path,
                         line=line,
+                        kind="yaml-syntax",
                     )
             elif name in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
@@ -266,7 +285,9 @@ def _check_expansion(data: Any, path: Path) -> None:
 
     if size(data, 0) > MAX_NODES:
         raise InputError(
-            f"aliases expand to more than {MAX_NODES:,} values; write the values out instead", path=path
+            f"aliases expand to more than {MAX_NODES:,} values; write the values out instead",
+            path=path,
+            kind="yaml-syntax",
         )
 
 
@@ -281,14 +302,20 @@ def _check_depth(data: Any, path: Path, text: str = "") -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise InputError(f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure", path=path)
+            raise InputError(
+                f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure",
+                path=path,
+                kind="yaml-syntax",
+            )
         if isinstance(node, dict):
             for key in node:
                 if not isinstance(key, str):
                     raise InputError(
-                        f"invalid YAML: the key {_short(key)} is not text; field names are plain words", path=path
+                        f"invalid YAML: the key {_short(key)} is not text; field names are plain words",
+                        path=path,
+                        kind="yaml-syntax",
                     )
-            children = node.values()
+            children: Iterable[Any] = node.values()
         elif isinstance(node, list):
             children = node
         else:
@@ -311,7 +338,7 @@ def _check_scalar(value: Any, path: Path, text: str) -> None:
         if -fast.MAX_NUMBER <= value <= fast.MAX_NUMBER:
             return
         raise InputError(
-            "invalid value: a number with more than 18 digits; no item field needs one, write a smaller number",
+            TOO_MANY_DIGITS,
             path=path,
             line=_line_matching(text, r"[0-9]{19}"),
         )
@@ -323,9 +350,10 @@ def _check_scalar(value: Any, path: Path, text: str) -> None:
             path=path,
             line=_line_matching(text, r"(?i)\.(?:inf|nan)\b|[0-9]e[0-9]{3}"),
         )
-    kind = {bytes: "binary data (!!binary)", set: "a set (!!set)"}.get(type(value), f"a {type(value).__name__}")
+    names: dict[type, str] = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
+    kind = names.get(type(value), f"a {type(value).__name__}")
     raise InputError(
-        f"invalid value: {kind} is not allowed; item files hold plain text, numbers, dates, lists and mappings",
+        f"invalid value: {kind} is not allowed; item files hold text, numbers, dates, lists and mappings",
         path=path,
         line=_line_matching(text, r"!!"),
     )
@@ -343,16 +371,23 @@ def _short(value: Any) -> str:
 
 def load_mapping(path: Path, what: str = "an item") -> dict[str, Any]:
     """Read and parse one file that must hold a mapping."""
-    return _mapping(parse(decode(read_bytes(path), path), path), path, what)
+    return as_mapping(parse(decode(read_bytes(path), path), path), path, what)
 
 
 _KINDS = {"list": "a list", "str": "a single text", "int": "a number", "float": "a number", "bool": "yes/no"}
 
 
-def _mapping(data: Any, path: Path, what: str) -> dict[str, Any]:
+def as_mapping(data: Any, path: Path, what: str = "an item") -> dict[str, Any]:
+    """``data`` if it is a mapping, else the not-a-mapping error for ``path``."""
     if not isinstance(data, dict):
         found = "empty" if data is None else _KINDS.get(type(data).__name__, f"a {type(data).__name__}")
-        raise InputError(f"is {found}; {what} file must be a mapping of field: value", path=path, line=1)
+        raise InputError(
+            f"is {found}; {what} file must be a mapping of field: value",
+            path=path,
+            line=1,
+            column=1,
+            kind="not-a-mapping",
+        )
     return data
 
 
@@ -378,7 +413,7 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
                     loaded.append(Loaded(path, data))
                     continue
             raw, stat = read_file(path)
-            data = _mapping(parse(decode(raw, path), path), path, "an item")
+            data = as_mapping(parse(decode(raw, path), path), path, "an item")
             if cache is not None:
                 cache.put(path, cache_module.identity(stat), data)
             loaded.append(Loaded(path, data))
@@ -392,8 +427,8 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
 def inside(root: Path, path: Path, what: str) -> Path:
     """``path`` with every link resolved, refused unless it stays inside ``root``.
 
-    Every file backlogctl reads or writes in a backlog (configuration, template,
-    items, schema) passes here, so a cloned repository whose template links to
+    Every file backlogctl reads in a backlog (configuration, template, items,
+    schema) passes here, so a cloned repository whose template links to
     ``~/.config/gh/hosts.yml`` cannot make a command copy it into an item.
     """
     try:
@@ -410,57 +445,58 @@ def inside(root: Path, path: Path, what: str) -> Path:
     return real
 
 
-def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
-    """Item files under ``folder``: paths, or error records for what cannot be an item.
+def _walk(folder: Path, root: Path, *, ordered: bool) -> Iterator[tuple[str, str | None]]:
+    """The one walk over item files: (path, why it is refused or None) for each candidate.
 
-    Links are followed only inside ``root`` and each real folder is listed once,
-    so a link loop ends; a folder that cannot be listed, a link that leaves the
-    backlog or loops, and a file named like an item with the wrong case of
-    extension (``.YAML``) become records, so lint never passes on files it skipped.
+    Hidden entries and names that cannot be item files are skipped (``ids.is_item_name``).
+    Links are followed only inside ``root`` and each real folder is listed once, so a
+    link loop ends. A folder that cannot be listed, a link that leaves ``root`` or
+    loops, and a file named like an item with the wrong case of extension (``.YAML``)
+    come with the reason they are refused, so lint never passes on what it skipped.
+    ``ordered`` sorts each folder by name (deterministic output).
     """
     real_root = os.path.realpath(root)
     seen: set[str] = set()
-    stack = [folder]
+    stack = [os.fspath(folder)]
     while stack:
         current = stack.pop()
         real = os.path.realpath(current)
         if real in seen:
-            continue
+            continue  # a link back to a folder already listed
         seen.add(real)
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name) if ordered else list(listing)
         except OSError as exc:
-            refused = InputError(f"cannot list this folder ({exc.strerror}); its items are not checked", path=current)
-            yield Loaded(current, None, refused)
+            yield current, f"cannot list this folder ({exc.strerror}); its items are not checked"
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(entry.path)
             if entry.is_symlink():
                 try:
-                    target = os.path.realpath(path, strict=True)
+                    target = os.path.realpath(entry.path, strict=True)
                 except OSError:
-                    yield Loaded(path, None, InputError("symlink loops or points nowhere; not followed", path=path))
+                    yield entry.path, "symlink loops or points nowhere; not followed"
                     continue
-                if not Path(target).is_relative_to(real_root):
-                    refused = InputError("symlink points outside the backlog; not followed", path=path)
-                    yield Loaded(path, None, refused)
+                if not target.startswith(real_root + os.sep):
+                    yield entry.path, "symlink points outside the backlog; not followed"
                     continue
             if entry.is_dir():
-                stack.append(path)
-            elif entry.name.endswith((".yaml", ".yml")):
-                yield path
-            elif entry.name.lower().endswith((".yaml", ".yml")):
-                suffix = entry.name.rsplit(".", 1)[1]
-                refused = InputError(
-                    f"item files end in .yaml; rename this .{suffix} file or it is never read", path=path
-                )
-                yield Loaded(path, None, refused)
+                stack.append(entry.path)
+            elif ids.is_item_name(name):
+                yield entry.path, None
+            elif ids.is_item_name(name.lower()):
+                suffix = name.rsplit(".", 1)[1]
+                yield entry.path, f"item files end in .yaml; rename this .{suffix} file or it is never read"
 
 
-_ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z][A-Za-z0-9]*-[0-9]+)", re.MULTILINE)
-_ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
+def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
+    """Item files under ``folder``: paths, or error records for what cannot be an item."""
+    for found, refused in _walk(folder, root, ordered=True):
+        path = Path(found)
+        yield path if refused is None else Loaded(path, None, InputError(refused, path=path))
 
 
 def scan_ids(folder: Path) -> set[str]:
@@ -469,37 +505,17 @@ def scan_ids(folder: Path) -> set[str]:
     A text scan, not a parse: fast enough to run before every ``new`` in a
     10,000-item backlog (plain ``os`` calls, one read per file), and it still
     sees ids in files that are otherwise broken. Symlinks leaving ``folder``,
-    hidden entries and anything but regular files are skipped, as in `discover`.
+    hidden entries and anything but regular files are skipped.
     """
-    ids: set[str] = set()
-    root = os.path.realpath(folder)
-    seen: set[str] = set()
-    stack = [os.fspath(folder)]
-    while stack:
-        current = stack.pop()
-        real = os.path.realpath(current)
-        if real in seen:
-            continue  # a link back to a folder already scanned
-        seen.add(real)
-        try:
-            entries = os.scandir(current)
-        except OSError:
+    found: set[str] = set()
+    for path, refused in _walk(folder, folder, ordered=False):
+        if refused is not None or not os.path.isfile(path):
             continue
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_symlink() and not os.path.realpath(entry.path).startswith(root + os.sep):
-                    continue
-                if entry.is_dir():
-                    stack.append(entry.path)
-                elif name.endswith((".yaml", ".yml")) and entry.is_file():
-                    match = _ID_NAME.match(name)
-                    if match:
-                        ids.add(match.group(1))
-                    ids.update(m.decode() for m in _ID_LINE.findall(_head(entry.path)))
-    return ids
+        from_name = ids.id_from_name(os.path.basename(path))
+        if from_name:
+            found.add(from_name)
+        found.update(ids.ids_in_text(_head(path)))
+    return found
 
 
 def _head(path: str) -> bytes:
