@@ -1,3 +1,3 @@
-from backlogctl.cli import main
+from backlogctl.entry import main
 
 main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from backlogctl import ids
 from backlogctl.backlog import Entry
 from backlogctl.ids import natural_key
 from backlogctl.lint.context import Context
@@ -47,12 +48,17 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
 )
 def unknown_dependency(ctx: Context) -> Iterator[Finding]:
     """Every id in depends_on is an item of this backlog."""
+    # A file that cannot be read still names its item; the dependency is not unknown.
+    unreadable = {ids.id_from_name(e.path.name) for e in ctx.entries if e.data is None}
     for entry in ctx.entries:
         for dep in dependencies(entry):
-            if dep not in ctx.by_id:
-                yield Finding(
-                    entry, f"depends on {dep}, which is not an item of this backlog", field="depends_on"
-                )
+            if dep in ctx.by_id:
+                continue
+            if dep in unreadable:
+                message = f"depends on {dep}, whose file cannot be read (lint reports why)"
+            else:
+                message = f"depends on {dep}, which is not an item of this backlog"
+            yield Finding(entry, message, field="depends_on")
 
 
 @rule(

@@ -204,6 +204,7 @@ def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
             TOO_MANY_DIGITS,
             path=path,
             line=_line_matching(text, r"[0-9]{19}"),
+            kind="bad-value",
         )
     for match in _DATE_VALUE.finditer(text):
         year, month, day = (int(part) for part in match.groups()[2:])
@@ -341,6 +342,7 @@ def _check_scalar(value: Any, path: Path, text: str) -> None:
             TOO_MANY_DIGITS,
             path=path,
             line=_line_matching(text, r"[0-9]{19}"),
+            kind="bad-value",
         )
     if isinstance(value, float):
         if math.isfinite(value):
@@ -349,6 +351,7 @@ def _check_scalar(value: Any, path: Path, text: str) -> None:
             "invalid value: an infinite or not-a-number value (.inf, .nan); write a finite number",
             path=path,
             line=_line_matching(text, r"(?i)\.(?:inf|nan)\b|[0-9]e[0-9]{3}"),
+            kind="bad-value",
         )
     names: dict[type, str] = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
     kind = names.get(type(value), f"a {type(value).__name__}")
@@ -356,6 +359,7 @@ def _check_scalar(value: Any, path: Path, text: str) -> None:
         f"invalid value: {kind} is not allowed; item files hold text, numbers, dates, lists and mappings",
         path=path,
         line=_line_matching(text, r"!!"),
+        kind="bad-value",
     )
 
 
