@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from backlogctl.cli import app
 from backlogctl.render import console
+
+# Property tests: derandomized and without an example database in CI (CI=true),
+# so a green run is repeatable; a deep run with many examples on demand
+# (HYPOTHESIS_PROFILE=deep); hypothesis' own defaults otherwise.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("deep", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "ai-lab"

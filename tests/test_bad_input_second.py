@@ -68,7 +68,7 @@ def test_a_template_linked_out_of_the_backlog_is_refused(
     before = _files(backlog)
     result = run("new", "Churn model", "--kind", "new", "--owner", "anna")
     assert result.exit_code == 2
-    assert "templates/item.yaml is a link to" in result.stderr
+    assert "templates/item.yaml: is a link to" in result.stderr
     assert "outside the backlog" in result.stderr
     assert "gho_SECRET" not in result.output
     assert _files(backlog) == before

@@ -45,7 +45,7 @@ def template_text(backlog_dir: BacklogDir) -> str:
     """The backlog's own templates/item.yaml, or the packaged one."""
     own = backlog_dir.root / "templates" / "item.yaml"
     if own.is_file() or own.is_symlink():
-        return store.read_document(store.inside(backlog_dir.root, own, "templates/item.yaml")).text
+        return store.read_document(store.inside(backlog_dir.root, own)).text
     return packaged_template()
 
 

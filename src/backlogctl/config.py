@@ -292,7 +292,7 @@ def load(start: Path) -> BacklogDir:
 
     root = find_root(start)
     path = root / CONFIG_NAME
-    store.inside(root, path, CONFIG_NAME)
+    store.inside(root, path)
     text, data = store.read_config(path)
     backlog_dir = BacklogDir(root=root, config=parse_config(data, path, text))
     _check_items_folder(backlog_dir, path, text)
@@ -307,9 +307,9 @@ def _check_items_folder(backlog_dir: BacklogDir, path: Path, text: str) -> None:
     line = _line_of(["items_dir"], text)
     where = f"items_dir {backlog_dir.config.items_dir!r}"
     try:
-        store.inside(backlog_dir.root, folder, where)
+        store.inside(backlog_dir.root, folder)
     except BacklogError as exc:
-        raise ConfigError(exc.message, path=path, line=line) from None
+        raise ConfigError(f"{where} {exc.message}", path=path, line=line) from None
     if folder.exists() and not folder.is_dir():
         raise ConfigError(
             f"{where} is a file, not a folder; point items_dir at the items folder", path=path, line=line

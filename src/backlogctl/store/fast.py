@@ -32,9 +32,11 @@ _NOT_YAML_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufff
 # underscore (yaml-rs: _2024, 1e1_0 and _.3 are numbers) and radix prefixes in any
 # case (yaml-rs: 0X8, 0B11, 0O17 are numbers; ruamel: text).
 _RISKY_NUMBER = re.compile(r"[0-9.+-]_|_[0-9.+-]|0[xXoObB]")
-# Inside a flow collection: a "?" or a ":" glued to what follows, or a block
-# indicator (> |) opening a value; yaml-rs reads text where ruamel refuses.
-_RISKY_FLOW = re.compile(r"[\[{](?:[^\n]*(?:\?|:(?! )|[\[{,:][ ]*[>|])|[ ]*[>|])")
+# Inside a flow collection: a "?", a ":" that ends a scalar ("[a:]", yaml-rs: a
+# mapping, ruamel: text) or starts one ("{b: :x}"), or a block indicator (> |)
+# opening a value. A ":" inside a scalar ("[https://example.org]") is fine.
+_FLOW_COLON = re.compile(r":(?=[\]},\n]|$)|[\s\[{,]:", re.MULTILINE)
+_BLOCK_IN_FLOW = re.compile(r"[\[{,:]\s*[>|]")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
@@ -67,8 +69,11 @@ def parse(text: str) -> Any:
 def _risky(text: str) -> bool:
     """No final newline, tags, anchors, merge keys, directives, odd floats, flow "?"."""
     return (
+        # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
+        # read.check_nesting measures such documents before any parser recurses.
+        text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
         # yaml-rs adds a line break to a block scalar that ends the file without one.
-        not text.endswith("\n")
+        or not text.endswith("\n")
         or "!" in text
         or "&" in text
         or "<<" in text
@@ -79,11 +84,26 @@ def _risky(text: str) -> bool:
         or ("?" in text and _FLOW_QUESTION.search(text) is not None)
         or _NOT_YAML_TEXT.search(text) is not None
         or _RISKY_NUMBER.search(text) is not None
-        or (("[" in text or "{" in text) and _RISKY_FLOW.search(text) is not None)
-        # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
-        # read.check_nesting measures such documents before any parser recurses.
-        or text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
+        or (("[" in text or "{" in text) and _risky_flow(text))
     )
+
+
+def _risky_flow(text: str) -> bool:
+    """A flow collection holding a spelling the readers disagree on; linear in the text."""
+    at = 0
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        opens = [found for found in (text.find("[", at, end), text.find("{", at, end)) if found >= 0]
+        if opens:
+            rest = text[min(opens) : end]
+            if rest.count("[") + rest.count("{") > rest.count("]") + rest.count("}"):
+                rest = text[min(opens) :]  # the collection goes on over the next lines
+                end = len(text)
+            if "?" in rest or _FLOW_COLON.search(rest) or _BLOCK_IN_FLOW.search(rest):
+                return True
+        at = end + 1
+    return False
 
 
 def _quoted(date: dt.date, text: str) -> bool:

@@ -38,15 +38,16 @@ class Loaded:
     error: InputError | None = None
 
 
-def _safe_yaml() -> Any:
+def _safe_yaml(pure: bool = False) -> Any:
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="safe", pure=False)
+    yaml = YAML(typ="safe", pure=pure)
     yaml.allow_duplicate_keys = False
     return yaml
 
 
 _yaml: Any = None
+_pure_yaml: Any = None
 
 
 def _loader() -> Any:
@@ -54,6 +55,29 @@ def _loader() -> Any:
     if _yaml is None:
         _yaml = _safe_yaml()
     return _yaml
+
+
+def _load(text: str) -> Any:
+    """ruamel's safe loader: its C scanner, and its Python scanner where the C one refuses.
+
+    libyaml's scanner refuses a few YAML 1.2 spellings that ruamel's own scanner
+    (the one every edit goes through) and yaml-rs read, such as a URL in a flow
+    list (``links: [https://example.org]``). Falling back keeps the exact reader
+    in agreement with both, so a file never reads differently because another
+    line sent it down this path.
+    """
+    from ruamel.yaml.error import MarkedYAMLError
+
+    global _pure_yaml
+    try:
+        return _loader().load(text)
+    except MarkedYAMLError as refused:
+        if _pure_yaml is None:
+            _pure_yaml = _safe_yaml(pure=True)
+        try:
+            return _pure_yaml.load(text)
+        except Exception:
+            raise refused from None
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -140,7 +164,7 @@ def parse_exact(text: str, path: Path) -> Any:
 
     check_nesting(text, path)
     try:
-        data = _loader().load(text)
+        data = _load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -428,7 +452,7 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     return loaded
 
 
-def inside(root: Path, path: Path, what: str) -> Path:
+def inside(root: Path, path: Path) -> Path:
     """``path`` with every link resolved, refused unless it stays inside ``root``.
 
     Every file backlogctl reads in a backlog (configuration, template, items,
@@ -440,10 +464,10 @@ def inside(root: Path, path: Path, what: str) -> Path:
     except FileNotFoundError:
         return path  # the caller reports the missing file in its own words
     except OSError as exc:  # a link loop
-        raise InputError(f"{what}: cannot resolve the path ({exc.strerror})", path=path) from None
+        raise InputError(f"cannot resolve the path ({exc.strerror})", path=path) from None
     if not real.is_relative_to(Path(os.path.realpath(root))):
         raise InputError(
-            f"{what} is a link to {real}, outside the backlog; backlogctl reads only files inside it",
+            f"is a link to {real}, outside the backlog; backlogctl reads only files inside it",
             path=path,
         )
     return real
