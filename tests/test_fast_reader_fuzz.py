@@ -84,7 +84,7 @@ def test_a_generated_document_reads_the_same(parts: list[tuple[str, str]]) -> No
         "_.3",
         "x\u2029",
         "a\u2028b",
-        "[12:30]",
+        "[a:]",
         "{b: |x}",
         "[>x]",
         "a\tb",
