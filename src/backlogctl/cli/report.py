@@ -9,7 +9,6 @@ import typer
 from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
 
-
 _KNOWN_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt", "")
 
 
