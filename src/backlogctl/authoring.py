@@ -106,17 +106,45 @@ def new_item(
     creation happen under a lock on the items folder, so two concurrent runs
     never pick the same id.
     """
+    return create_drafted(backlog_dir, title, draft(backlog_dir, title, fields, today=today), taken=taken)
+
+
+def draft(
+    backlog_dir: BacklogDir,
+    title: str,
+    fields: dict[str, Any],
+    *,
+    today: dt.date | None = None,
+    template: str | None = None,
+) -> str:
+    """The new item's text: the template with ``title``, ``created`` and ``fields`` filled, no id yet."""
+    values = {"title": title, "created": today or dt.date.today(), **fields}
+    text = template if template is not None else template_text(backlog_dir)
+    for dotted, value in values.items():
+        text = store.set_value(text, dotted, value)
+    return text
+
+
+def item_path(backlog_dir: BacklogDir, item_id: str, title: str) -> Path:
+    """Where the item ``item_id`` titled ``title`` is created."""
+    return backlog_dir.items_path / f"{item_id}-{slugify(title)}.yaml"
+
+
+def create_drafted(
+    backlog_dir: BacklogDir,
+    title: str,
+    text: str,
+    *,
+    taken: set[str] = frozenset(),  # type: ignore[assignment]
+) -> Created:
+    """Give a drafted item the next free id and create its file (under the items folder's lock)."""
     prefix = backlog_dir.config.id_prefix
     folder = backlog_dir.items_path
     folder.mkdir(parents=True, exist_ok=True)
-    values = {"title": title, "created": today or dt.date.today(), **fields}
-    text = template_text(backlog_dir)
-    for dotted, value in values.items():
-        text = store.set_value(text, dotted, value)
     with store.folder_lock(folder):
         used = set(taken) | store.scan_ids(folder)
         item_id = f"{prefix}-{next_number(used, prefix)}"
-        path = folder / f"{item_id}-{slugify(title)}.yaml"
+        path = item_path(backlog_dir, item_id, title)
         body = store.set_value(text, "id", item_id)
         _check(body, path)
         store.create(path, _schema_line(backlog_dir, path) + body)
