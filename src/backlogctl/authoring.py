@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -136,8 +137,12 @@ def create_drafted(
     text: str,
     *,
     taken: set[str] = frozenset(),  # type: ignore[assignment]
+    before_write: Callable[[Path, str], None] | None = None,
 ) -> Created:
-    """Give a drafted item the next free id and create its file (under the items folder's lock)."""
+    """Give a drafted item the next free id and create its file (under the items folder's lock).
+
+    ``before_write(path, text)`` may refuse the finished file by raising; nothing is written then.
+    """
     prefix = backlog_dir.config.id_prefix
     folder = backlog_dir.items_path
     folder.mkdir(parents=True, exist_ok=True)
@@ -147,7 +152,10 @@ def create_drafted(
         path = item_path(backlog_dir, item_id, title)
         body = store.set_value(text, "id", item_id)
         _check(body, path)
-        store.create(path, _schema_line(backlog_dir, path) + body)
+        body = _schema_line(backlog_dir, path) + body
+        if before_write is not None:
+            before_write(path, body)
+        store.create(path, body)
     return Created(item_id, path)
 
 
@@ -169,11 +177,18 @@ class Edit:
         return bool(self.changes)
 
 
-def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) -> Edit:
+def set_fields(
+    path: Path,
+    assignments: dict[str, Any],
+    *,
+    force: bool = False,
+    before_write: Callable[[bytes, str], None] | None = None,
+) -> Edit:
     """Set dotted fields of one item file, keeping everything else byte for byte.
 
     Refuses (unless ``force``) when the result would not pass the schema; a
     file changed by someone else meanwhile is a conflict, not an overwrite.
+    ``before_write(old_bytes, new_text)`` may refuse the edit by raising.
     """
     document = store.read_document(path)
     data = document.data()
@@ -201,6 +216,8 @@ def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) 
                 path=path,
                 line=line,
             )
+    if before_write is not None:
+        before_write(document.raw, text)
     store.replace(path, text, expected=document.raw, bom=document.bom)
     return Edit(path, changes)
 

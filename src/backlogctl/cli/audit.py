@@ -131,9 +131,10 @@ def review_due_command(
     backlog = backlog_module.load(start_dir(ctx))
     items = review.due(backlog)
     if output is HistoryFormat.json:
+        from backlogctl.render import audit as render
         from backlogctl.render import jsonout
 
-        jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
+        jsonout.write(render.due_json(items, backlog.config.review.cadence_days))
         return
     from backlogctl.render import audit as render
 

@@ -68,3 +68,18 @@ def import_command(
         commit_message=wanted if commit else None,
     )
     render.import_text(outcome, backlog_dir.root)
+
+
+@command("mcp")
+def mcp_command(ctx: typer.Context) -> None:
+    """Serve the backlog to agents over the Model Context Protocol on stdio.
+
+    Tools: list_items, show_item, rank, lint, history, changes, review_due,
+    new_item, set_fields. Each takes an optional `backlog` folder (default:
+    where the server was started, or -C DIR). Needs `pip install 'backlogctl[mcp]'`.
+
+    Example: backlogctl mcp    (or backlogctl -C ~/lab-backlog mcp from anywhere)
+    """
+    from backlogctl.agent import serve
+
+    serve(start_dir(ctx))

@@ -28,6 +28,7 @@ __all__ = [
     "BOM",
     "Document",
     "Loaded",
+    "content_hash",
     "create",
     "discover",
     "dump",
@@ -56,6 +57,13 @@ class Document:
 
     def data(self) -> Any:
         return parse(self.text, self.path)
+
+
+def content_hash(raw: bytes) -> str:
+    """What a compare-and-swap edit expects: the SHA-256 of the file's bytes, in hex."""
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()
 
 
 def read_document(path: Path) -> Document:
