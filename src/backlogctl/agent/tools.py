@@ -49,8 +49,8 @@ def _plain(value: Any) -> dict[str, Any]:
 
     from backlogctl.render import jsonout
 
-    # Through the same serialiser as the CLI's stdout, so the two are equal by construction.
-    result: dict[str, Any] = json.loads(jsonout.dumps(value))
+    # The document the CLI prints (with its "version"), read back: equal by construction.
+    result: dict[str, Any] = json.loads(json.dumps(jsonout.document(value), ensure_ascii=False))
     return result
 
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
-
-
-class RankFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
 
 ModelOption = Annotated[str | None, typer.Option(help="Scoring model (default: scoring.default).")]
 FormulaOption = Annotated[
@@ -30,7 +22,7 @@ AsOfOption = Annotated[str | None, typer.Option(help="Rank the backlog as it was
 TopOption = Annotated[int | None, typer.Option(help="Show only the first N.", min=1, metavar="N")]
 AllOption = Annotated[bool, typer.Option("--all", help="Rank every status, not only rankable ones.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if an item has lint errors.")]
-FormatOption = Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[str, dialect.format_option("table", "json", "csv", "markdown")]
 
 
 @command("rank")
@@ -45,7 +37,8 @@ def rank_command(
     top: TopOption = None,
     include_all: AllOption = False,
     strict: StrictOption = False,
-    output: FormatOption = RankFormat.table,
+    output: FormatOption = "table",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Score and rank the backlog; items that cannot be ranked are listed with the reason.
 
@@ -66,4 +59,5 @@ def rank_command(
         include_all=include_all,
         strict=strict,
     )
-    render.render(view, output.value)
+    with dialect.output_to(output_file):
+        render.render(view, output)
