@@ -102,11 +102,11 @@ def lint(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def history(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import ids
     from backlogctl.history import audit
-    from backlogctl.query import ID_PATTERN
 
     item_id = args["id"]
-    if not ID_PATTERN.match(item_id):
+    if not ids.is_id(item_id):
         raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see list_items)")
     return _plain(audit.item_history(folder, item_id))
 
