@@ -156,15 +156,7 @@ def rank_view(
         view.movement = scoring.movement(view.ranking, then)
     if stability:
         view.stability_top = top or 5
-        found = scoring.stability(
-            backlog.items,
-            backlog.config,
-            model=model,
-            formula=formula,
-            top=view.stability_top,
-            include_all=include_all,
-            excluded=unranked(backlog, view.ranking),
-        )
+        found = scoring.stability(view.ranking, backlog.config, top=view.stability_top)
         view.stability = {s.id: s for s in found}
     return view
 
