@@ -20,7 +20,8 @@ def summary(problems: Sequence[Problem], items: int) -> dict[str, int]:
 
 def as_json(problems: Sequence[Problem], items: int) -> dict[str, Any]:
     """`lint --format json`."""
-    return {"problems": [asdict(p) for p in problems], "summary": summary(problems, items)}
+    shown = [{k: v for k, v in asdict(p).items() if k != "field"} for p in problems]
+    return {"problems": shown, "summary": summary(problems, items)}
 
 
 def render(problems: Sequence[Problem], items: int, output: str, prefix: str = "") -> None:
