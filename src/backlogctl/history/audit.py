@@ -40,6 +40,7 @@ class FieldChange:
     commit: str
     author: str
     date: str
+    message: str = ""
 
 
 @dataclass(slots=True)
@@ -52,7 +53,10 @@ class BacklogChanges:
 
 
 def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistory:
-    """Every field change of one item along the first-parent line, oldest first.
+    """Every field change of one item, credited to the commit that made it, oldest first.
+
+    Branch commits keep their author, date and message; a merge is credited
+    only with values that no parent had (a conflict resolved to a new value).
 
     Git walks only the files named for the id (``<id>-*.yaml``, following
     moves); when no such file exists at ``until`` (a deleted item, a misnamed
@@ -118,7 +122,7 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
         walked = trail.start_commits(tip, start)
         before, after = trail.ids_at(start), trail.ids_at(tip)  # while git walks
         changed = [
-            FieldChange(item_id, field, old, new, c.sha, c.author, c.date)
+            FieldChange(item_id, field, old, new, c.sha, c.author, c.date, c.message)
             for item_id, c, field, old, new in trail.changes_in(walked(), fields_only=True)
             if field is not None
         ]
