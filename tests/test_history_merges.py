@@ -140,3 +140,57 @@ def test_squash_and_rebase_merges_credit_the_commits_that_land(git_backlog: Path
     squashed = commit(git_backlog, "Squashed topic", day(4), CARA)
 
     assert effort_credits(git_backlog) == [(squashed, 3, 8)]
+
+
+def test_a_date_is_parsed_exactly_not_by_gits_approxidate(git_backlog: Path) -> None:
+    from backlogctl.history.snapshot import resolve
+
+    setup(git_backlog)
+    head = git(git_backlog, "rev-parse", "HEAD").strip()
+    assert resolve(git_backlog, "2100-01-01") == head  # the future: the newest commit, not everything
+    assert resolve(git_backlog, "2206-11-03") == head  # not read as 2026-11-03
+    assert audit.backlog_changes(git_backlog, since="2100-01-01").changed == []
+
+
+def test_a_revision_range_is_one_clear_error(git_backlog: Path, run: Callable[..., Result]) -> None:
+    setup(git_backlog)
+    result = run("changes", "--since", "main..HEAD")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "error: 'main..HEAD' is a range; give one revision (changes takes --since REV and --until REV)"
+    ]
+    assert run("rank", "--as-of", "HEAD~1..HEAD").exit_code == 2
+
+
+def test_last_review_is_the_newest_review_date_and_warns_off_the_line(
+    git_backlog: Path, run: Callable[..., Result]
+) -> None:
+    churn = setup(git_backlog)
+    first = git(git_backlog, "rev-parse", "HEAD").strip()
+    edit(churn, "effort: 3", "effort: 4")
+    second = commit(git_backlog, "effort 4", day(20), BEN)
+    git(git_backlog, "tag", "-a", "-m", "r", "review/2026-11-20", second, date=day(20))
+    git(git_backlog, "tag", "-a", "-m", "r", "review/2026-11-03", first, date=day(21))  # made late
+    assert audit.backlog_changes(git_backlog).since == second
+
+    git(git_backlog, "checkout", "-q", "-b", "side", first)
+    edit(churn, "effort: 3", "effort: 9")
+    side = commit(git_backlog, "effort 9 elsewhere", day(22), CARA)
+    git(git_backlog, "tag", "-a", "-m", "r", "review/2026-11-22", side, date=day(22))
+    git(git_backlog, "checkout", "-q", "main")
+    result = run("changes")
+    assert result.exit_code == 0
+    assert "warning: the last review's tag review/2026-11-22 is not an ancestor of HEAD" in result.stderr
+
+
+def test_a_message_or_name_with_the_old_separators_cannot_break_history(git_backlog: Path) -> None:
+    churn = setup(git_backlog)
+    edit(churn, "effort: 3", "effort: 4")
+    sha = commit(git_backlog, "odd \x01 message \x1f with separators\x1f", day(3), "Odd\x1f Name <o@x.org>")
+    got = audit.item_history(git_backlog, "AI-1").changes[-1]
+    assert (got.commit, got.field, got.message) == (
+        sha,
+        "scores.effort",
+        "odd \x01 message \x1f with separators\x1f",
+    )
+    assert got.author == "Odd\x1f Name"

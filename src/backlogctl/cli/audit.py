@@ -82,6 +82,8 @@ def changes_command(
 
     root = start_dir(ctx)
     result = audit.backlog_changes(root, since=since, until=until)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if output is ChangesFormat.json:
         from backlogctl.render import jsonout
 

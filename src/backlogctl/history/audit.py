@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backlogctl.history.snapshot import LAST_REVIEW
+from backlogctl.history.snapshot import LAST_REVIEW, last_review
 from backlogctl.history.trail import Trail
 
 
@@ -50,6 +50,8 @@ class BacklogChanges:
     added: list[str]
     removed: list[str]
     changed: list[FieldChange]
+    warnings: list[str] = field(default_factory=list)
+    """Things the reader should know (printed to stderr; a key of the JSON)."""
 
 
 def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistory:
@@ -103,11 +105,20 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
     with Trail(root) as trail:
         tip = trail.resolve(until)
         start: str | None
-        if since is None:
+        warnings: list[str] = []
+        if since is None or since.strip() == LAST_REVIEW:
             try:
-                start = trail.resolve(LAST_REVIEW)
+                review = last_review(trail.repo, trail.backlog_dir.config.review.tag_prefix)
             except NotFoundError:
-                start = None
+                if since is not None:
+                    raise
+                review = None
+            start = review.sha if review else None
+            if review is not None and not review.on_line:
+                warnings.append(
+                    f"the last review's tag {review.tag} is not an ancestor of HEAD (its commit was "
+                    "rebased or is on another branch); changes since it may repeat reviewed values"
+                )
         else:
             try:
                 start = trail.resolve(since)
@@ -118,6 +129,7 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
         key = f"changes\x1f{trail.folder}\x1f{start or ''}\x1f{tip}"
         cached = trail.cache.result(key)
         if isinstance(cached, BacklogChanges):
+            cached.warnings = warnings
             return cached
         walked = trail.start_commits(tip, start)
         before, after = trail.ids_at(start), trail.ids_at(tip)  # while git walks
@@ -127,9 +139,8 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
             if field is not None
         ]
         order = _natural
-        result = BacklogChanges(
-            start, tip, sorted(after - before, key=order), sorted(before - after, key=order), changed
-        )
+        added, removed = sorted(after - before, key=order), sorted(before - after, key=order)
+        result = BacklogChanges(start, tip, added, removed, changed, warnings)
         trail.cache.store_result(key, result)
         return result
 

@@ -130,7 +130,8 @@ def parse_log(output: bytes, cut: int = 0, keep: bytes = b"") -> Iterator[Commit
             if entry is not None:
                 files.append(entry)
         sha, parents, author, date, message = header
-        yield CommitInfo(sha[1:], author, date, message.strip(), tuple(files), tuple(parents.split()))
+        message = message.strip(" \t\r\n")  # not str.strip(): it would eat \x1c-\x1f too
+        yield CommitInfo(sha[1:], author, date, message, tuple(files), tuple(parents.split()))
 
 
 def _entry(meta: bytes, path: bytes, cut: int, keep: bytes) -> FileChange | None:
