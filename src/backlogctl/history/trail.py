@@ -199,6 +199,7 @@ class Trail:
         """
         commits = list(commits)
         pairs = self.pairs(commits)
+        self._fill_moved_sides(commits, pairs)
         sides = {
             blob: path
             for touched in pairs
@@ -231,6 +232,42 @@ class Trail:
                         continue
                     if only is None or item_id.upper() == only.upper():
                         yield item_id, commit, field, old, new
+
+    def _fill_moved_sides(self, commits: list[CommitInfo], pairs: list[list[Pair]]) -> None:
+        """A merge's parent that has the item under another path (moved on one side) gets that version.
+
+        Git's combined diff compares one path across the parents; an item moved
+        on one branch is at another path there, and by id it is the same item.
+        """
+        for commit, touched in zip(commits, pairs, strict=True):
+            if not commit.is_merge:
+                continue
+            for at, pair in enumerate(touched):
+                sides = (pair.old_blob, *pair.others)
+                if pair.new_blob is None or pair.new_path is None or all(sides):
+                    continue
+                item_id = self.ids({pair.new_blob: pair.new_path})[pair.new_blob]
+                if item_id is None:
+                    continue
+                found = [
+                    (blob, pair.new_path) if blob else self._blob_by_id(parent, item_id) or (None, None)
+                    for blob, parent in zip(sides, commit.parents, strict=False)
+                ]
+                (first, path), rest = found[0], found[1:]
+                others = tuple(blob for blob, _ in rest)
+                touched[at] = pair._replace(old_blob=first, old_path=pair.old_path or path, others=others)
+
+    def _blob_by_id(self, sha: str, item_id: str) -> tuple[str | None, str | None] | None:
+        """The blob and path of the item ``item_id`` at commit ``sha`` (files named for it first)."""
+        files = item_files(self.repo, sha, self.items_dir)
+        lead = item_id.lower()
+        named = [f for f in files if f.path.rsplit("/", 1)[-1].lower().startswith((f"{lead}-", f"{lead}."))]
+        for group in (named, files):
+            ids = self.ids({f.blob: f.path for f in group})
+            for f in group:
+                if (ids.get(f.blob) or "").upper() == item_id.upper():
+                    return f.blob, f.path
+        return None
 
     def item_commits(self, tip: str, item_id: str) -> list[CommitInfo] | None:
         """Commits that touched the files named for ``item_id``, following moves; None: no such file.
@@ -379,12 +416,12 @@ def _readable(
     A file committed with conflict markers does not parse; it stands for the
     versions it was made from, so its repair is compared with those.
     """
-    if blob is None:
-        return [(None, path)]
-    found = parsed.get(blob)
-    if found is not None and found[0] is not None:
+    found = parsed.get(blob or "")
+    if found is None:
+        return [(None, path)]  # no file, or one left unread because it holds another item
+    if found[0] is not None:
         return [(found[0], path)]
-    if blob in seen or blob not in made_from:
+    if blob is None or blob in seen or blob not in made_from:
         return []
     seen.add(blob)
     versions: list[Version] = []
