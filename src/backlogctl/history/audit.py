@@ -50,8 +50,8 @@ class BacklogChanges:
     added: list[str]
     removed: list[str]
     changed: list[FieldChange]
-    warnings: list[str] = field(default_factory=list)
-    """Things the reader should know (printed to stderr; a key of the JSON)."""
+    warnings: list[str] = field(default_factory=list, compare=False, metadata={"json": False})
+    """Things the reader should know, printed to stderr (not part of the JSON)."""
 
 
 def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistory:
