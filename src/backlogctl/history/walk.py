@@ -21,7 +21,6 @@ other files are dropped here; in a larger repository the items folder limits it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -31,7 +30,6 @@ NULL_BLOB = "0" * 40
 # Header fields, each ended by NUL; "C" marks the start of a commit.
 _FORMAT = "--format=%x00C%H%x00%P%x00%an%x00%aI%x00%B%x00"
 _HEADER_FIELDS = 5
-_ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
 LOG_OPTIONS = (
     "--raw",
     "-z",
@@ -164,16 +162,6 @@ def raw_entries(raw: bytes, cut: int, keep: bytes = b"") -> Iterator[FileChange]
         at += 2
         if entry is not None:
             yield entry
-
-
-def file_id(data: dict[str, Any] | None, path: str | None) -> str | None:
-    """An item's id: its ``id:`` field, else the id its file name starts with."""
-    if data is not None and isinstance(data.get("id"), str):
-        return str(data["id"])
-    if path is None:
-        return None
-    match = _ID_NAME.match(path.rsplit("/", 1)[-1])
-    return match.group(1) if match else None
 
 
 def same(a: Any, b: Any) -> bool:
