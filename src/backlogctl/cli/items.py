@@ -61,7 +61,9 @@ def new_command(
     fields = authoring.parse_assignments(sets or [])
     fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
     # The highest id per prefix at any branch tip: new ids go above it.
-    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir, strict=commit)
+    if highest.warning:
+        typer.echo(f"warning: {highest.warning}", err=True)
     taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
     if commit:
         history.ensure_can_commit(backlog_dir.root)  # before writing: a refused --commit changes nothing
