@@ -194,18 +194,3 @@ def test_a_message_or_name_with_the_old_separators_cannot_break_history(git_back
         "odd \x01 message \x1f with separators\x1f",
     )
     assert got.author == "Odd\x1f Name"
-
-
-def test_an_item_deleted_and_re_added_under_another_folder_later_keeps_its_history(git_backlog: Path) -> None:
-    churn = setup(git_backlog)
-    edit(churn, "effort: 3", "effort: 4")
-    rescored = commit(git_backlog, "effort 4", day(3), BEN)
-    (git_backlog / "items" / "sub").mkdir()
-    moved = git_backlog / "items" / "sub" / churn.name
-    churn.rename(moved)
-    git(git_backlog, "commit", "-q", "-am", "mv, then commit -a: only the deletion", date=day(4))
-    deleted = git(git_backlog, "rev-parse", "HEAD").strip()
-    readded = commit(git_backlog, "add the moved file", day(5), CARA)
-
-    got = [(c.commit, c.field) for c in audit.item_history(git_backlog, "AI-1").changes]
-    assert got[1:] == [(rescored, "scores.effort"), (deleted, None), (readded, None)]

@@ -274,13 +274,9 @@ class Trail:
         ``git log -- PATH``). Where such a file was added, a file of the same id
         deleted in that commit is a move, and the walk continues below it.
         """
-        named, folders = self._named(tip, item_id)
-        if not named:
+        paths = set(self._named(tip, item_id))
+        if not paths:
             return None
-        # The same file name in every folder too: an item moved by a deletion in
-        # one commit and an addition in a later one (mv, then commit -a) keeps
-        # its earlier life. A few literal paths cost git little.
-        paths = set(named) | {f"{folder}/{name.rsplit('/', 1)[-1]}" for folder in folders for name in named}
         found = log(self.repo, tip, self.items_dir, paths=sorted(paths))
         checked: set[str] = set()
         while True:
@@ -299,19 +295,16 @@ class Trail:
             below = log(self.repo, f"{moved.sha}^", self.items_dir, paths=sorted(walked))
             found = [*below, moved, *found[at + 1 :]]
 
-    def _named(self, tip: str, item_id: str) -> tuple[list[str], set[str]]:
-        """Repository paths of the item files at ``tip`` whose names start with the id, and the folders."""
+    def _named(self, tip: str, item_id: str) -> list[str]:
+        """Repository paths of the item files at ``tip`` whose names start with the id."""
         listing = self.repo.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", tip, "--", self.folder)
         lead, cut = item_id.lower(), len(self.repo.prefix)
         named = []
-        folders = {self.folder} if self.folder not in ("", ".") else set()
         for name in listing.decode("utf-8", "replace").split("\0"):
-            folder, _, base = name.rpartition("/")
-            if folder:
-                folders.add(folder)
-            if base.lower().startswith((f"{lead}-", f"{lead}.")) and self.is_item(name[cut:]):
+            base = name.rsplit("/", 1)[-1].lower()
+            if base.startswith((f"{lead}-", f"{lead}.")) and self.is_item(name[cut:]):
                 named.append(name)
-        return named, folders
+        return named
 
     def _newest_move(
         self, found: list[CommitInfo], item_id: str, paths: set[str], checked: set[str]
