@@ -120,9 +120,7 @@ def draft(
     """The new item's text: the template with ``title``, ``created`` and ``fields`` filled, no id yet."""
     values = {"title": title, "created": today or dt.date.today(), **fields}
     text = template if template is not None else template_text(backlog_dir)
-    for dotted, value in values.items():
-        text = store.set_value(text, dotted, value)
-    return text
+    return store.set_values(text, values)
 
 
 def item_path(backlog_dir: BacklogDir, item_id: str, title: str) -> Path:
