@@ -73,6 +73,8 @@ def changes_command(
 
     root = start_dir(ctx)
     result = audit.backlog_changes(root, since=since, until=until)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     with dialect.output_to(output_file):
         _changes_out(root, result, output, since)
 
@@ -124,6 +126,7 @@ def review_due_command(
     """
     from backlogctl import backlog as backlog_module
     from backlogctl import review
+    from backlogctl.render import audit as render
 
     backlog = backlog_module.load(start_dir(ctx))
     items = review.due(backlog)
@@ -131,10 +134,8 @@ def review_due_command(
         if output == "json":
             from backlogctl.render import jsonout
 
-            jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
+            jsonout.write(render.due_json(items, backlog.config.review.cadence_days))
             return
-        from backlogctl.render import audit as render
-
         typer.echo(render.due_text(items, backlog.config.review.cadence_days))
 
 

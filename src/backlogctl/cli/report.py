@@ -9,6 +9,8 @@ import typer
 from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
 
+_KNOWN_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt", "")
+
 
 @command("report")
 def report_command(
@@ -30,6 +32,9 @@ def report_command(
         ),
     ] = None,
     output: dialect.OutputOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
+    ] = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
@@ -38,6 +43,10 @@ def report_command(
     from backlogctl import backlog as backlog_module
     from backlogctl import report
 
+    if output_format is None and output is not None and output.suffix.lower() not in _KNOWN_SUFFIXES:
+        raise typer.BadParameter(
+            f"cannot tell the format from {output.name!r}: name it .html or .md, or give --format"
+        )
     if output_format is None:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         output_format = "html" if html else "markdown"
@@ -45,7 +54,7 @@ def report_command(
         from backlogctl.store import output as output_file
 
         output_file.check_target(output)  # before the work: -o DIR fails at once
-    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model)
+    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top)
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from backlogctl.errors import ConfigError, InputError
-from backlogctl.store.edit import key_lines, remove_value, set_value
+from backlogctl.store.edit import key_lines, remove_value, set_value, set_values
 from backlogctl.store.read import (
     Loaded,
     as_mapping,
@@ -31,6 +31,7 @@ __all__ = [
     "Document",
     "Loaded",
     "as_mapping",
+    "content_hash",
     "create",
     "discover",
     "dump",
@@ -48,6 +49,7 @@ __all__ = [
     "restore",
     "scan_ids",
     "set_value",
+    "set_values",
 ]
 
 
@@ -62,6 +64,13 @@ class Document:
 
     def data(self) -> Any:
         return parse(self.text, self.path)
+
+
+def content_hash(raw: bytes) -> str:
+    """What a compare-and-swap edit expects: the SHA-256 of the file's bytes, in hex."""
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()
 
 
 def read_document(path: Path) -> Document:
