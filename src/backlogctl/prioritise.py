@@ -95,9 +95,3 @@ def rank_backlog(
         return scoring.Ranking(model or "")
     ranking.left_out += [LeftOut(key, reason) for key, reason in gate.unreadable]
     return ranking
-
-
-def unranked(backlog: Backlog, ranking: Ranking) -> dict[str, str]:
-    """Items the ranking left out, for the stability runs to leave out too."""
-    ranked = {entry.item.id for entry in ranking.entries}
-    return {item.id: "left out" for item in backlog.items if item.id not in ranked}

@@ -18,7 +18,7 @@ from backlogctl.config import Config
 from backlogctl.model import FIBONACCI, IMPACT_STEPS, Item
 from backlogctl.scoring.formula import EvaluationError
 from backlogctl.scoring.models import Compiled, read_inputs, select
-from backlogctl.scoring.ranking import Order, rank_with
+from backlogctl.scoring.ranking import Order, Ranking, rank_with
 
 WEIGHT_SPREAD = 0.5
 STEPS: dict[str, tuple[float, ...]] = {
@@ -53,10 +53,16 @@ def stability(
     top: int = 5,
     include_all: bool = False,
     excluded: Mapping[str, str] | None = None,
+    base: Ranking | None = None,
 ) -> list[Stability]:
-    """Per ranked item: its rank, the 5th-95th percentile of its rank, P(rank <= top)."""
+    """Per ranked item: its rank, the 5th-95th percentile of its rank, P(rank <= top).
+
+    ``base`` is the ranking already made of ``items`` (the caller's, behind the
+    lint gate); without it the items are ranked here first.
+    """
     compiled = select(config, model, formula)
-    base = rank_with(items, config, compiled, include_all=include_all, excluded=excluded)
+    if base is None:
+        base = rank_with(items, config, compiled, include_all=include_all, excluded=excluded)
     chosen = {entry.item.id: entry.item for entry in base.entries}
     values = {key: read_inputs(item, compiled)[0] for key, item in chosen.items()}
     rng = random.Random(seed)
