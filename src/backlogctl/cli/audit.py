@@ -29,13 +29,8 @@ def history_command(
 
     Example: backlogctl history AI-7 --format json
     """
-    from backlogctl import ids
-    from backlogctl.history import audit
+    from backlogctl.usecases import audit
 
-    if not ids.is_id(item_id):
-        from backlogctl.errors import InputError
-
-        raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see 'backlogctl list')")
     result = audit.item_history(start_dir(ctx), item_id)
     with dialect.output_to(output_file):
         if output == "json":
@@ -65,30 +60,19 @@ def changes_command(
 
     Example: backlogctl changes --since last-review --format markdown
     """
-    from backlogctl.history import audit
+    from backlogctl.usecases import audit
 
-    root = start_dir(ctx)
-    result = audit.backlog_changes(root, since=since, until=until)
+    view = audit.changes(start_dir(ctx), since=since, until=until, with_titles=output != "json")
     with dialect.output_to(output_file):
-        _changes_out(root, result, output, since)
+        if output == "json":
+            from backlogctl.render import jsonout
 
+            jsonout.write(view.changes)
+            return
+        from backlogctl.render import audit as render
 
-def _changes_out(root: Any, result: Any, output: str, since: str | None) -> None:
-    from backlogctl import history
-
-    if output == "json":
-        from backlogctl.render import jsonout
-
-        jsonout.write(result)
-        return
-    from backlogctl.render import audit as render
-
-    ids = {*result.added, *result.removed, *(change.id for change in result.changed)}
-    shas = [sha for sha in (result.until, result.since) if sha is not None]
-    titles = history.titles_at(root, shas, ids)
-    label = since if since is not None else ("last-review" if result.since else None)
-    show = render.changes_markdown if output == "markdown" else render.changes_text
-    typer.echo(show(result, titles, label))
+        show = render.changes_markdown if output == "markdown" else render.changes_text
+        typer.echo(show(view.changes, view.titles, view.label))
 
 
 review_app = typer.Typer(
@@ -118,20 +102,18 @@ def review_due_command(
 
     Example: backlogctl review due --format json
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import review
+    from backlogctl.usecases import audit
 
-    backlog = backlog_module.load(start_dir(ctx))
-    items = review.due(backlog)
+    due = audit.review_due(start_dir(ctx))
     with dialect.output_to(output_file):
         if output == "json":
             from backlogctl.render import jsonout
 
-            jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
+            jsonout.write({"cadence_days": due.cadence_days, "items": due.items})
             return
         from backlogctl.render import audit as render
 
-        typer.echo(render.due_text(items, backlog.config.review.cadence_days))
+        typer.echo(render.due_text(due.items, due.cadence_days))
 
 
 @_review_command("mark")
@@ -144,26 +126,11 @@ def review_mark_command(
 
     Example: backlogctl review mark AI-7 AI-12 --commit
     """
-    import datetime as dt
+    from backlogctl.usecases import audit
 
-    from backlogctl import backlog as backlog_module
-    from backlogctl import history, review
-
-    today = dt.date.today()
-    backlog = backlog_module.load(start_dir(ctx))
-    if commit:
-        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
-    edits = review.mark(backlog, item_ids, today)
-    written = [edit.path for edit in edits if edit.changed]
-    ids = [backlog.find(i).id or i for i in item_ids]
-    if commit and written:
-        history.commit_files(
-            backlog.root, written, f"Review {today}: {', '.join(ids)} last_reviewed → {today}"
-        )
-    for item_id, edit in zip(ids, edits, strict=True):
-        typer.echo(
-            f"{item_id}: last_reviewed → {today}" if edit.changed else f"{item_id}: already reviewed today"
-        )
+    for marked in audit.mark_reviewed(start_dir(ctx), item_ids, commit=commit):
+        done = f"last_reviewed → {marked.date}" if marked.changed else "already reviewed today"
+        typer.echo(f"{marked.id}: {done}")
 
 
 @_review_command("close")
@@ -175,17 +142,9 @@ def review_close_command(ctx: typer.Context, commit: CommitOption = False) -> No
 
     Example: backlogctl review close --commit
     """
-    import datetime as dt
+    from backlogctl.usecases import audit
 
-    from backlogctl import config, review
-
-    backlog_dir = config.load(start_dir(ctx))
-    name, committed = review.close(
-        backlog_dir.root,
-        backlog_dir.config.review.tag_prefix,
-        dt.date.today(),
-        items_dir=backlog_dir.config.items_dir if commit else None,
-    )
-    if committed:
-        typer.echo(f"committed {committed} review marks")
-    typer.echo(f"tagged {name}; 'changes --since last-review' now starts here")
+    closed = audit.close_review(start_dir(ctx), commit=commit)
+    if closed.committed:
+        typer.echo(f"committed {closed.committed} review marks")
+    typer.echo(f"tagged {closed.tag}; 'changes --since last-review' now starts here")

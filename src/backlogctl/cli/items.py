@@ -55,20 +55,12 @@ def new_command(
 
     Example: backlogctl new "Churn prediction" --kind new --owner anna --set scores.effort=5
     """
-    from backlogctl import authoring, config, history
+    from backlogctl.usecases import items
 
-    backlog_dir = config.load(start_dir(ctx))
-    fields = authoring.parse_assignments(sets or [])
-    fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
-    # The highest id per prefix at any branch tip: new ids go above it.
-    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
-    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
-    if commit:
-        history.ensure_can_commit(backlog_dir.root)  # before writing: a refused --commit changes nothing
-    created = authoring.new_item(backlog_dir, title, fields, taken=taken)
-    if commit:
-        history.commit_files(backlog_dir.root, [created.path], f"{created.id}: add {title}")
-    typer.echo(f"{created.id}\t{created.path.relative_to(backlog_dir.root).as_posix()}")
+    created = items.new_item(
+        start_dir(ctx), title, kind=kind, owner=owner, assignments=sets or [], commit=commit
+    )
+    typer.echo(f"{created.id}\t{created.path}")
 
 
 @command("list")
@@ -84,15 +76,13 @@ def list_command(
 
     Example: backlogctl list --status ready --format csv
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
     from backlogctl.render import listing
+    from backlogctl.usecases import items
 
-    backlog = backlog_module.load(start_dir(ctx))
-    rows = query.select(backlog.items, statuses=status, tags=tag, owner=owner)
+    found = items.list_items(start_dir(ctx), statuses=status, tags=tag, owner=owner)
     with dialect.output_to(output_file):
-        listing.render(rows, output)
-    skipped = len(backlog.entries) - len(backlog.items)
+        listing.render(found.items, output)
+    skipped = found.skipped
     if skipped:
         files = "file is" if skipped == 1 else "files are"
         note = f"note: {skipped} item {files} not valid and not listed; 'backlogctl lint' says why"
@@ -110,14 +100,12 @@ def show_command(
 
     Example: backlogctl show AI-7 --format json
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
     from backlogctl.render import detail
+    from backlogctl.usecases import items
 
-    backlog = backlog_module.load(start_dir(ctx))
-    entry = query.entry_for(backlog, item_id)
+    shown = items.show_item(start_dir(ctx), item_id)
     with dialect.output_to(output_file):
-        detail.render(backlog, entry, output)
+        detail.render(shown.backlog, shown.entry, output)
 
 
 @command("set")
@@ -134,28 +122,13 @@ def set_command(
 
     Example: backlogctl set AI-7 scores.business_value=8 status=ready --commit
     """
-    from backlogctl import authoring, history, query
-    from backlogctl import backlog as backlog_module
+    from backlogctl.usecases import items
 
-    backlog = backlog_module.load(start_dir(ctx))
-    entry = query.entry_for(backlog, item_id)
-    changes = authoring.parse_assignments(assignments)
-    if commit:
-        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
-    edit = authoring.set_fields(entry.path, changes, force=force)
-    label = entry.id or item_id
-    if not edit.changed:
-        typer.echo(f"{label}: nothing to change")
+    edited = items.set_fields(start_dir(ctx), item_id, assignments, force=force, commit=commit)
+    if not edited.changes:
+        typer.echo(f"{edited.id}: nothing to change")
         return
-    summary = "; ".join(f"{field} {_short(old)} → {_short(new)}" for field, old, new in edit.changes)
-    if commit:
-        history.commit_files(backlog.root, [entry.path], f"{label}: {summary}")
-    typer.echo(f"{label}: {summary}")
-
-
-def _short(value: object) -> str:
-    text = "∅" if value is None else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    typer.echo(f"{edited.id}: {edited.summary}")
 
 
 @command("schema")

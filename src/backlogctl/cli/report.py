@@ -35,17 +35,12 @@ def report_command(
 
     Example: backlogctl report --format html -o review.html
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import report
+    from backlogctl.usecases import report
 
     if output_format is None:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         output_format = "html" if html else "markdown"
-    if output is not None:
-        from backlogctl.store import output as output_file
-
-        output_file.check_target(output)  # before the work: -o DIR fails at once
-    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model)
+    pack = report.meeting_pack(start_dir(ctx), since=since, model=model, target=output)
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:
