@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from backlogctl import store
 from backlogctl.errors import InputError
 from backlogctl.model import get_path
 from backlogctl.store import edit
+from tests.helpers import examples
 
 WORD = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
     lambda w: w not in ("y", "n", "yes", "no", "on", "off", "true", "false", "null")
@@ -260,7 +262,7 @@ def assert_only_region_changed(before: str, after: str, region: range) -> None:
 # --- the properties -------------------------------------------------------------
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(st.data())
 def test_set_value_changes_only_the_field(data: st.DataObject) -> None:
     text, parsed = data.draw(item_files())
@@ -277,7 +279,7 @@ def test_set_value_changes_only_the_field(data: st.DataObject) -> None:
         assert "\n" not in after.replace("\r\n", ""), "a CRLF file got a bare LF line"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.data())
 def test_setting_the_same_value_twice_is_stable(data: st.DataObject) -> None:
     text, parsed = data.draw(item_files())
@@ -302,7 +304,9 @@ def _yaml_arg(value: Any) -> str:
     return _json(value)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data(), bom=st.booleans())
 def test_cli_set_keeps_bom_crlf_and_every_other_byte(
     data: st.DataObject, bom: bool, backlog: Path, run: Callable[..., Any]
@@ -331,3 +335,11 @@ def test_cli_set_keeps_bom_crlf_and_every_other_byte(
     assert_only_region_changed(text, after, allowed_lines(text, dotted))
     if "\r\n" in text:
         assert "\n" not in after.replace("\r\n", ""), "set wrote a bare LF into a CRLF file"
+
+
+@pytest.mark.parametrize("base", ["a: [x]\n", "a: {b: 1}\n", "a: 1\n"])
+@pytest.mark.parametrize("value", [[":!"], {"k": ":!"}, ":!", ["x]"], ["{"], [1, None, True, "two words"]])
+def test_values_ruamel_would_leave_unquoted_in_flow_style_still_parse(base: str, value: object) -> None:
+    # Found by the property above: ruamel wrote [":!"] into a flow list as `a: [:!]`, which does not parse.
+    after = store.set_value(base, "a", value)
+    assert store.parse(after, Path("edited.yaml")) == {"a": value}

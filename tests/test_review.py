@@ -9,7 +9,7 @@ from pathlib import Path
 
 from backlogctl import backlog as backlog_module
 from backlogctl import review
-from tests.conftest import Result, git
+from tests.helpers import Result, git
 
 Run = Callable[..., Result]
 TODAY = dt.date.today()
@@ -39,7 +39,8 @@ def test_due_lists_open_items_not_reviewed_within_the_cadence(backlog: Path, run
     assert data["items"][1]["last_reviewed"] == (TODAY - dt.timedelta(days=30)).isoformat()
     text = run("review", "due").stdout
     assert "2 open items due for review (cadence 14 days):" in text
-    assert "never reviewed" in text and "(30 days ago)" in text
+    assert "never reviewed" in text
+    assert "(30 days ago)" in text
 
 
 def test_mark_sets_last_reviewed_and_keeps_comments(backlog: Path, run: Run) -> None:
@@ -53,7 +54,8 @@ def test_mark_sets_last_reviewed_and_keeps_comments(backlog: Path, run: Run) -> 
     assert result.stdout.strip() == f"{item}: last_reviewed → {TODAY}"
     after = path.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
-    assert len(changed) == 1 and changed[0][1].startswith(f"last_reviewed: {TODAY}")
+    assert len(changed) == 1
+    assert changed[0][1].startswith(f"last_reviewed: {TODAY}")
     assert run("review", "due").stdout.startswith("No open item is due")
 
 
@@ -104,7 +106,8 @@ def test_close_commit_commits_pending_marks_only(git_backlog: Path, run: Run) ->
 
     assert result.exit_code == 0, result.output
     committed = git(git_backlog, "show", "--name-only", "--format=", "HEAD").split()
-    assert len(committed) == 1 and committed[0].startswith(f"items/{marked}-")
+    assert len(committed) == 1
+    assert committed[0].startswith(f"items/{marked}-")
     assert git(git_backlog, "status", "--porcelain").strip().startswith(f"M items/{edited}-")
     assert git(git_backlog, "rev-parse", f"review/{TODAY}^{{commit}}") == git(
         git_backlog, "rev-parse", "HEAD"
