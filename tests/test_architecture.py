@@ -213,3 +213,14 @@ def test_the_thin_cli_check_sees_two_core_calls() -> None:
     assert thin_violations(fat) == ["x_command: ['backlogctl.history.resolve', 'backlogctl.scoring.rank']"]
     thin = fat.replace("    sha = history.resolve(ctx, 'HEAD')\n", "    sha = ctx\n")
     assert thin_violations(thin) == []
+
+
+def test_tests_share_helpers_through_tests_helpers_only() -> None:
+    """Test modules import shared code from tests/helpers.py, never from conftest or each other."""
+    offenders = []
+    for path in sorted(PACKAGE.parents[1].joinpath("tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            shared = ("tests.conftest", "tests.test_", "conftest", "test_")
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(shared):
+                offenders.append(f"{path.name}: from {node.module}")
+    assert offenders == []
