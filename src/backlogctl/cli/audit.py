@@ -14,7 +14,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 CommitOption = Annotated[
-    bool, typer.Option("--commit", help="Commit the written files (and only them) to git.")
+    bool, typer.Option("--commit", help="Commit the written files (and only them) to git; all or nothing.")
+]
+MessageOption = Annotated[
+    str | None,
+    typer.Option("--message", "-m", help="Why: written into the commit message.", metavar="TEXT"),
 ]
 
 
@@ -119,32 +123,61 @@ def review_due_command(
 @_review_command("mark")
 def review_mark_command(
     ctx: typer.Context,
-    item_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids of the items reviewed.")],
+    item_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="Ids of the items reviewed.")
+    ] = None,
+    all_due: Annotated[bool, typer.Option("--due", help="Mark every item that is due for review.")] = False,
     commit: CommitOption = False,
+    message: MessageOption = None,
 ) -> None:
     """Set last_reviewed to today on the given items (comments and layout survive).
 
-    Example: backlogctl review mark AI-7 AI-12 --commit
-    """
-    from backlogctl.usecases import audit
+    Every file is checked before any is written; with --commit all go into one commit.
 
-    for marked in audit.mark_reviewed(start_dir(ctx), item_ids, commit=commit):
-        done = f"last_reviewed → {marked.date}" if marked.changed else "already reviewed today"
-        typer.echo(f"{marked.id}: {done}")
+    Example: backlogctl review mark AI-7 AI-12 --commit -m "weekly review"
+    """
+    from backlogctl import review
+
+    marked = review.mark(start_dir(ctx), item_ids or [], all_due=all_due, commit=commit, why=message)
+    for item_id, changed in zip(marked.ids, marked.changed, strict=True):
+        typer.echo(
+            f"{item_id}: last_reviewed → {marked.day}" if changed else f"{item_id}: already reviewed today"
+        )
 
 
 @_review_command("close")
-def review_close_command(ctx: typer.Context, commit: CommitOption = False) -> None:
-    """Close the review: tag HEAD as review/YYYY-MM-DD, which last-review then names.
+def review_close_command(
+    ctx: typer.Context,
+    attendee: Annotated[
+        list[str] | None, typer.Option("--attendee", help="Who took part. Repeatable.", metavar="NAME")
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit review marks not committed yet, with the record.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Move today's tag if a review was closed today already.")
+    ] = False,
+    message: MessageOption = None,
+) -> None:
+    """Close the review: write reviews/YYYY-MM-DD.md, commit it and tag that commit review/YYYY-MM-DD.
 
-    With --commit, review marks not yet committed (item files whose only
-    change is last_reviewed set to today) are committed first.
+    Checks everything first: today's tag must not exist (--force moves it) and
+    review marks must be committed (--commit commits them with the record).
 
-    Example: backlogctl review close --commit
+    Example: backlogctl review close --attendee anna --attendee ben --commit
     """
-    from backlogctl.usecases import audit
+    from backlogctl import review
+    from backlogctl.render import review_record
 
-    closed = audit.close_review(start_dir(ctx), commit=commit)
-    if closed.committed:
-        typer.echo(f"committed {closed.committed} review marks")
+    closed = review.close(
+        start_dir(ctx),
+        render=review_record.markdown,
+        attendees=attendee,
+        commit_marks=commit,
+        force=force,
+        why=message,
+    )
+    if closed.marks:
+        typer.echo(f"committed {closed.marks} review marks")
+    typer.echo(f"wrote {closed.record.parent.name}/{closed.record.name}")
     typer.echo(f"tagged {closed.tag}; 'changes --since last-review' now starts here")

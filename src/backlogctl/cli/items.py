@@ -19,7 +19,18 @@ SetOption = Annotated[
         metavar="FIELD=VALUE",
     ),
 ]
-CommitOption = Annotated[bool, typer.Option("--commit", help="Commit the written file (and only it) to git.")]
+CommitOption = Annotated[
+    bool,
+    typer.Option(
+        "--commit", help="Commit the written file (and only it) to git; all or nothing (see docs/editing.md)."
+    ),
+]
+MessageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--message", "-m", help="Why: written into the commit message (with --commit).", metavar="TEXT"
+    ),
+]
 
 
 @command("init")
@@ -50,17 +61,21 @@ def new_command(
     owner: Annotated[str | None, typer.Option(help="The person who answers for the item.")] = None,
     sets: SetOption = None,
     commit: CommitOption = False,
+    message: MessageOption = None,
 ) -> None:
     """Create an item from the template; prints its id and path.
 
+    Without --kind the template's kind stands (the shipped template says new;
+    a lab template that leaves it empty leaves it empty, and lint asks for it).
+
     Example: backlogctl new "Churn prediction" --kind new --owner anna --set scores.effort=5
     """
-    from backlogctl.usecases import items
+    from backlogctl import authoring
 
-    created = items.new_item(
-        start_dir(ctx), title, kind=kind, owner=owner, assignments=sets or [], commit=commit
+    created = authoring.create(
+        start_dir(ctx), title, kind=kind, owner=owner, sets=sets, commit=commit, why=message
     )
-    typer.echo(f"{created.id}\t{created.path}")
+    typer.echo(f"{created.id}\t{created.relative}")
 
 
 @command("list")
@@ -113,22 +128,27 @@ def set_command(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. AI-7.")],
     assignments: Annotated[
-        list[str], typer.Argument(metavar="FIELD=VALUE...", help="Dotted field paths; values read as YAML.")
+        list[str],
+        typer.Argument(
+            metavar="FIELD=VALUE...",
+            help=(
+                "Dotted field paths. Text fields take VALUE literally, others read it as YAML; "
+                "FIELD:=YAML forces YAML, FIELD=@PATH reads a file, FIELD=@- standard input."
+            ),
+        ),
     ],
-    force: Annotated[bool, typer.Option(help="Write even if the result fails the schema.")] = False,
+    force: Annotated[bool, typer.Option(help="Write even if lint would refuse the result.")] = False,
     commit: CommitOption = False,
+    message: MessageOption = None,
 ) -> None:
     """Edit fields of one item; comments, order and formatting survive.
 
-    Example: backlogctl set AI-7 scores.business_value=8 status=ready --commit
+    Example: backlogctl set AI-7 "description=Predicts churn: monthly" status=ready --commit -m "agreed"
     """
-    from backlogctl.usecases import items
+    from backlogctl import editing
 
-    edited = items.set_fields(start_dir(ctx), item_id, assignments, force=force, commit=commit)
-    if not edited.changes:
-        typer.echo(f"{edited.id}: nothing to change")
-        return
-    typer.echo(f"{edited.id}: {edited.summary}")
+    edit = editing.set_fields(start_dir(ctx), item_id, assignments, force=force, commit=commit, why=message)
+    typer.echo(f"{edit.id}: {edit.summary()}" if edit.changed else f"{edit.id}: nothing to change")
 
 
 @command("schema")

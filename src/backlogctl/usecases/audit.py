@@ -1,4 +1,4 @@
-"""Use cases of the audit trail and the review cycle: history, changes, review due/mark/close."""
+"""Use cases of the audit trail: history, changes, review due (review mark/close are in review.py)."""
 
 from __future__ import annotations
 
@@ -25,21 +25,6 @@ class ChangesView:
 class DueView:
     cadence_days: int
     items: list[DueItem]
-
-
-@dataclass(frozen=True, slots=True)
-class Marked:
-    id: str
-    changed: bool
-    """False when the item was already reviewed today."""
-    date: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class Closed:
-    tag: str
-    committed: int
-    """Review marks committed before tagging."""
 
 
 def item_history(start: Path, item_id: str) -> ItemHistory:
@@ -79,38 +64,3 @@ def review_due(start: Path, today: dt.date | None = None) -> DueView:
 
     backlog = backlog_module.load(start)
     return DueView(backlog.config.review.cadence_days, review.due(backlog, today))
-
-
-def mark_reviewed(
-    start: Path, item_ids: list[str], *, today: dt.date | None = None, commit: bool = False
-) -> list[Marked]:
-    """Set last_reviewed to today on the items; with ``commit``, commit the files written."""
-    from backlogctl import backlog as backlog_module
-    from backlogctl import history, review
-
-    today = today or dt.date.today()
-    backlog = backlog_module.load(start)
-    if commit:
-        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
-    edits = review.mark(backlog, item_ids, today)
-    written = [edit.path for edit in edits if edit.changed]
-    ids = [backlog.find(i).id or i for i in item_ids]
-    if commit and written:
-        history.commit_files(
-            backlog.root, written, f"Review {today}: {', '.join(ids)} last_reviewed → {today}"
-        )
-    return [Marked(item_id, edit.changed, today) for item_id, edit in zip(ids, edits, strict=True)]
-
-
-def close_review(start: Path, *, today: dt.date | None = None, commit: bool = False) -> Closed:
-    """Tag HEAD review/YYYY-MM-DD; with ``commit``, commit pending review marks first."""
-    from backlogctl import config, review
-
-    backlog_dir = config.load(start)
-    name, committed = review.close(
-        backlog_dir.root,
-        backlog_dir.config.review.tag_prefix,
-        today or dt.date.today(),
-        items_dir=backlog_dir.config.items_dir if commit else None,
-    )
-    return Closed(name, committed)
