@@ -87,15 +87,7 @@ def ranking_view(
             view.movement = scoring.movement(view.ranking, then)
     if stability_top is not None:
         view.stability_top = stability_top
-        found = scoring.stability(
-            backlog.items,
-            backlog.config,
-            model=model,
-            formula=formula,
-            top=stability_top,
-            include_all=include_all,
-            base=view.ranking,
-        )
+        found = scoring.stability(view.ranking, backlog.config, top=stability_top)
         view.stability = {s.id: s for s in found}
     return view
 
