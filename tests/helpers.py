@@ -151,7 +151,7 @@ def script_history(git_backlog: Path) -> dict[str, str]:
     return shas
 
 
-SECTIONS = ["header", "ranking", "matrix", "stability", "changes", "due", "incomplete", "blocked"]
+SECTIONS = ["header", "ranking", "matrix", "stability", "changes", "due", "incomplete", "blocked", "owner"]
 
 
 SCRIPT = "<script>alert(1)</script>"

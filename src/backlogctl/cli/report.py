@@ -30,6 +30,9 @@ def report_command(
         ),
     ] = None,
     output: dialect.OutputOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
+    ] = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
@@ -40,7 +43,7 @@ def report_command(
     if output_format is None:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         output_format = "html" if html else "markdown"
-    pack = report.meeting_pack(start_dir(ctx), since=since, model=model, target=output)
+    pack = report.meeting_pack(start_dir(ctx), since=since, model=model, limit=top, target=output)
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:

@@ -9,7 +9,14 @@ if TYPE_CHECKING:
     from backlogctl.report import Pack
 
 
-def meeting_pack(start: Path, *, since: str, model: str | None = None, target: Path | None = None) -> Pack:
+def meeting_pack(
+    start: Path,
+    *,
+    since: str,
+    model: str | None = None,
+    limit: int | None = None,
+    target: Path | None = None,
+) -> Pack:
     """The meeting pack of the backlog at ``start``, compared with ``since``.
 
     ``target`` (the -o FILE) is checked before the work, so ``-o DIR`` fails at once.
@@ -21,4 +28,4 @@ def meeting_pack(start: Path, *, since: str, model: str | None = None, target: P
         from backlogctl.store import output
 
         output.check_target(target)
-    return report.build(backlog_module.load(start), since=since, model=model)
+    return report.build(backlog_module.load(start), since=since, model=model, limit=limit)
