@@ -106,6 +106,7 @@ def review_due_command(
 
     Example: backlogctl review due --format json
     """
+    from backlogctl.render import audit as render
     from backlogctl.usecases import audit
 
     due = audit.review_due(start_dir(ctx))
@@ -113,10 +114,8 @@ def review_due_command(
         if output == "json":
             from backlogctl.render import jsonout
 
-            jsonout.write({"cadence_days": due.cadence_days, "items": due.items})
+            jsonout.write(render.due_json(due.items, due.cadence_days))
             return
-        from backlogctl.render import audit as render
-
         typer.echo(render.due_text(due.items, due.cadence_days))
 
 
