@@ -53,13 +53,12 @@ def import_command(
 
     Example: backlogctl import backlog.xlsx --key ID --map "Modell=title" --commit -m "Import the lab sheet"
     """
-    from backlogctl import config, intake
+    from backlogctl import intake
     from backlogctl.render import intake as render
 
-    backlog_dir = config.load(start_dir(ctx))
     wanted = message if message is not None else f"Import {file.name}"
     outcome = intake.import_file(
-        backlog_dir,
+        start_dir(ctx),
         file,
         fmt=fmt.value if fmt is not None else None,
         maps=maps,
@@ -67,7 +66,8 @@ def import_command(
         dry_run=dry_run,
         commit_message=wanted if commit else None,
     )
-    render.import_text(outcome, backlog_dir.root)
+    assert outcome.root is not None
+    render.import_text(outcome, outcome.root)
 
 
 @command("mcp")
