@@ -67,6 +67,8 @@ def changes_command(
     from backlogctl.usecases import audit
 
     view = audit.changes(start_dir(ctx), since=since, until=until, with_titles=output != "json")
+    for warning in view.changes.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     with dialect.output_to(output_file):
         if output == "json":
             from backlogctl.render import jsonout

@@ -46,7 +46,8 @@ def import_command(
     ] = False,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the created items in one commit.")] = False,
     message: Annotated[
-        str | None, typer.Option("--message", "-m", help="Commit message (with --commit).")
+        str | None,
+        typer.Option("--message", "-m", help="Why, written into the commit message (with --commit)."),
     ] = None,
 ) -> None:
     """Create an item per row of a spreadsheet; nothing is written unless every row is valid.
@@ -56,7 +57,6 @@ def import_command(
     from backlogctl import intake
     from backlogctl.render import intake as render
 
-    wanted = message if message is not None else f"Import {file.name}"
     outcome = intake.import_file(
         start_dir(ctx),
         file,
@@ -64,7 +64,8 @@ def import_command(
         maps=maps,
         key=key,
         dry_run=dry_run,
-        commit_message=wanted if commit else None,
+        commit=commit,
+        why=message,
     )
     assert outcome.root is not None
     render.import_text(outcome, outcome.root)
