@@ -104,7 +104,7 @@ def review_due_command(
     output: Annotated[str, dialect.format_option("text", "json")] = "text",
     output_file: dialect.OutputOption = None,
 ) -> None:
-    """Open items whose last review is older than the cadence, or missing.
+    """Open items due for review: last reviewed (or, never reviewed, created) longer ago than the cadence.
 
     Example: backlogctl review due --format json
     """
