@@ -69,8 +69,23 @@ def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
         f"    app({args!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = [m for m in ('pydantic', 'ruamel', 'git', 'jinja2') if m in sys.modules]\n"
+        "heavy = [m for m in ('pydantic', 'ruamel', 'git', 'jinja2', 'highspy', 'numpy') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+@pytest.mark.parametrize("args", [["plan", "--help"], ["calibrate", "--help"]])
+def test_plan_help_does_not_import_the_solver(args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from backlogctl.cli import app\n"
+        "try:\n"
+        f"    app({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('SOLVER', [m for m in ('highspy', 'numpy') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "SOLVER []" in out
