@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import Result
 
-KEYS = {"model", "capacity", "used", "objective", "optimal", "selected", "left_out", "next"}
+KEYS = {"model", "capacity", "used", "objective", "optimal", "selected", "left_out", "next", "version"}
 
 
 @pytest.fixture

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
 from backlogctl.cli.rank import FormulaOption, ModelOption
-
-
-class PlanFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-
-
-class CalibrateFormat(StrEnum):
-    table = "table"
-    json = "json"
-
 
 CapacityOption = Annotated[
     list[str],
@@ -48,7 +36,8 @@ def plan_command(
     calibrated: CalibratedOption = False,
     stability: StabilityOption = False,
     runs: RunsOption = 200,
-    output: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
+    output: Annotated[str, dialect.format_option("table", "json", "markdown")] = "table",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Choose the items with the largest total score that fit every capacity, exactly.
 
@@ -74,15 +63,15 @@ def plan_command(
         calibrated=calibrated,
         stability_runs=runs if stability else 0,
     )
-    render_plan(found, output.value)
+    with dialect.output_to(output_file):
+        render_plan(found, output)
 
 
 @command("calibrate")
 def calibrate_command(
     ctx: typer.Context,
-    output: Annotated[
-        CalibrateFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CalibrateFormat.table,
+    output: Annotated[str, dialect.format_option("table", "json")] = "table",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Compare effort estimates with how long deployed items took, from git history.
 
@@ -95,4 +84,6 @@ def calibrate_command(
     from backlogctl.planning.calibrate import calibrate
     from backlogctl.render.plan import render_calibration
 
-    render_calibration(calibrate(backlog_module.load(start_dir(ctx))), output.value)
+    found = calibrate(backlog_module.load(start_dir(ctx)))
+    with dialect.output_to(output_file):
+        render_calibration(found, output)

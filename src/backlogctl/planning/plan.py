@@ -21,6 +21,7 @@ from backlogctl.model import Item, get_path
 from backlogctl.planning.solver import ROUNDING, Candidate, Solution, cheapest_better, solve
 
 EFFORT = "resources.effort_weeks"
+NOT_CHOSEN = "not chosen: the capacity is worth more spent on the selection"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +229,7 @@ def _assemble(
     ]
     used = {name: round(sum(c.uses[name] for c in selected), ROUNDING) for name in capacity}
     not_chosen = [
-        LeftOut(c.id, "not chosen: the capacity is worth more spent on the selection")
+        LeftOut(c.id, NOT_CHOSEN)
         for c in sorted(candidates, key=lambda c: (-c.score, _natural(c.id)))
         if c.id not in chosen
     ]

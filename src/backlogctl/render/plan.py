@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from backlogctl.render import jsonout, plain
+from backlogctl.render import jsonout, plain, text
 
 if TYPE_CHECKING:
     from backlogctl.planning.calibrate import Calibration, Figure
@@ -67,7 +67,7 @@ def next_sentence(plan: Plan, step: Next) -> str:
     swap = f", in place of {', '.join(step.drops)}" if step.drops else ""
     return (
         f"{adds} {verb} with {amount(step.extra)} more {step.field}{swap} "
-        f"(+{step.objective_gain:g} total score)"
+        f"(+{step.objective_gain:.1f} total score)"
     )
 
 
@@ -77,7 +77,7 @@ def heading(plan: Plan) -> list[str]:
     )
     proof = "optimal (proved by the solver)" if plan.optimal else "NOT proved optimal (solver stopped early)"
     lines = [
-        f"Plan under {plan.model}: {len(plan.selected)} items, total score {plan.objective:g}, {proof}",
+        f"Plan under {plan.model}: {len(plan.selected)} items, total score {plan.objective:.1f}, {proof}",
         f"Used: {capacity}",
     ]
     if plan.calibration is not None:
@@ -95,7 +95,11 @@ def _plan_table(plan: Plan) -> None:
         headers.append("P(selected)")
     rows = []
     for chosen in plan.selected:
-        row = [chosen.id, _short(chosen.title, 44), f"{chosen.score:.1f}"]
+        row = [
+            chosen.id,
+            text.truncate(text.terminal(chosen.title, one_line=True), 44),
+            f"{chosen.score:.1f}",
+        ]
         row += [amount(chosen.uses[name]) for name in plan.capacity]
         if plan.stability is not None:
             row.append(f"{plan.stability.get(chosen.id, 0.0):.0%}")
@@ -106,11 +110,30 @@ def _plan_table(plan: Plan) -> None:
         out.write(f"  {next_sentence(plan, step)}\n")
     if plan.left_out:
         out.write("\nLeft out:\n")
-        for left in plan.left_out:
-            probability = ""
-            if plan.stability is not None and left.id in plan.stability:
-                probability = f" [P(selected) {plan.stability[left.id]:.0%}]"
-            out.write(f"  {left.id}: {left.reason}{probability}\n")
+        for line in left_out_lines(plan):
+            out.write(f"  {text.terminal(line, one_line=True)}\n")
+
+
+def left_out_lines(plan: Plan) -> list[str]:
+    """One line for the candidates not chosen, then one per item left out for a reason."""
+
+    def shown(key: str) -> str:
+        if plan.stability is not None and key in plan.stability:
+            return f"{key} ({plan.stability[key]:.0%})"
+        return key
+
+    from backlogctl.planning.plan import NOT_CHOSEN
+
+    passed = [x.id for x in plan.left_out if x.reason == NOT_CHOSEN]
+    lines = []
+    if passed:
+        also = " (P(selected) after each)" if plan.stability is not None else ""
+        lines.append(
+            f"not chosen, the capacity is worth more spent on the selection{also}: "
+            + ", ".join(shown(key) for key in passed)
+        )
+    lines += [f"{x.id}: {x.reason}" for x in plan.left_out if x.reason != NOT_CHOSEN]
+    return lines
 
 
 def plan_markdown(plan: Plan, level: int = 1) -> str:
@@ -131,20 +154,15 @@ def plan_markdown(plan: Plan, level: int = 1) -> str:
             cells.append(f"{plan.stability.get(chosen.id, 0.0):.0%}")
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"{hashes}# What more would buy", ""]
-    lines += [f"- {_md(next_sentence(plan, step))}" for step in plan.next]
+    lines += [f"- {next_sentence(plan, step)}" for step in plan.next]
     if plan.left_out:
         lines += ["", f"{hashes}# Left out", ""]
-        lines += [f"- {left.id}: {_md(left.reason)}" for left in plan.left_out]
+        lines += [f"- {_md(line)}" for line in left_out_lines(plan)]
     return "\n".join(lines) + "\n"
 
 
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md(value: str) -> str:
+    return text.markdown(value)
 
 
 def render_calibration(calibration: Calibration, output: str) -> None:
