@@ -47,21 +47,24 @@ def commit(folder: Path, message: str, n: int) -> None:
 @pytest.fixture
 def delivered(git_backlog: Path) -> Path:
     """AI-1: 4 weeks estimated, 4 taken. AI-2: 2 estimated (raised to 5 later), 4 taken.
-    AI-3 (team nlp, owner ben): created in progress, 3 estimated, 6 taken.
-    AI-4 in progress only. AI-5 proposed, vision: the plan candidate."""
+    AI-3 (team nlp, owner ben): 3 estimated, 6 taken. AI-6 was added already in progress:
+    no start date. AI-4 in progress only. AI-5 proposed, vision: the plan candidate."""
     folder = git_backlog
     write(folder, "AI-1", effort=4)
     write(folder, "AI-2", effort=2)
-    write(folder, "AI-3", status="in_progress", owner="ben", team="nlp", effort=3)
+    write(folder, "AI-3", owner="ben", team="nlp", effort=3)
+    write(folder, "AI-6", status="in_progress", owner="ben", team="nlp", effort=3)
     commit(folder, "add items", 1)
     write(folder, "AI-1", status="in_progress", effort=4)
     write(folder, "AI-2", status="in_progress", effort=2)
+    write(folder, "AI-3", status="in_progress", owner="ben", team="nlp", effort=3)
     write(folder, "AI-4", status="in_progress", effort=1)
-    commit(folder, "start AI-1 and AI-2", 8)
+    commit(folder, "start AI-1, AI-2 and AI-3", 8)
     write(folder, "AI-2", status="in_progress", effort=5)
     commit(folder, "AI-2 is bigger than we thought", 15)
     write(folder, "AI-3", status="deployed", owner="ben", team="nlp", effort=3)
-    commit(folder, "AI-3 live", 43)  # 6 weeks after 1 January
+    write(folder, "AI-6", status="deployed", owner="ben", team="nlp", effort=3)
+    commit(folder, "AI-3 and AI-6 live", 50)  # 6 weeks after 8 January
     write(folder, "AI-1", status="deployed", effort=4)
     write(folder, "AI-2", status="deployed", effort=5)
     commit(folder, "AI-1 and AI-2 live", 36)  # 4 weeks after 8 January
@@ -82,6 +85,13 @@ def test_calibrate_json_from_known_dates(run: Callable[..., Result], delivered: 
     assert items["AI-2"]["started"] == "2026-01-08T10:00:00+00:00"
     assert items["AI-2"]["deployed"] == "2026-02-05T10:00:00+00:00"
     assert (items["AI-3"]["estimate"], items["AI-3"]["weeks"], items["AI-3"]["ratio"]) == (3.0, 6.0, 2.0)
+    assert data["skipped"] == [
+        {
+            "id": "AI-6",
+            "reason": "added to git already in_progress (2026-01-01): "
+            "the history does not say when work started",
+        }
+    ]
     teams = {f["name"]: f for f in data["teams"]}
     assert teams["vision"]["median"] == 1.5 and teams["vision"]["items"] == 2
     assert (teams["vision"]["low"], teams["vision"]["high"]) == (1.0, 2.0)

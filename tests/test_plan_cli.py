@@ -150,3 +150,22 @@ def test_bad_input_is_one_line_exit_2(
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_report_gets_a_plan_section_only_with_capacity(
+    run: Callable[..., Result], example: Path, tmp_path: Path
+) -> None:
+    plain = run("-C", str(example), "report")
+    assert plain.exit_code == 0 and "## Plan" not in plain.stdout
+    pack = run("-C", str(example), "report", "--capacity", "40")
+    assert pack.exit_code == 0, pack.output
+    section = pack.stdout.split("## Plan\n", 1)[1].split("\n## ", 1)[0]
+    assert "optimal (proved by the solver)" in section
+    assert "| AI-18 | Ticket routing for customer service | 65.8 | 4 |" in section
+    assert "### What more would buy" in section
+    page = tmp_path / "pack.html"
+    assert run("-C", str(example), "report", "--capacity", "40", "-o", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert '<section id="plan"' in html and "<h3>What more would buy</h3>" in html
+    bad = run("-C", str(example), "report", "--capacity", "forty")
+    assert bad.exit_code == 2 and "give FIELD=AMOUNT" in bad.stderr

@@ -82,6 +82,9 @@ def calibrate(backlog: Backlog) -> Calibration:
         found = delivery(changes, start, done)
         if found is None:
             continue
+        if isinstance(found, str):
+            result.skipped.append((item.id, found))
+            continue
         started, deployed, estimate = found
         weeks = round((_when(deployed) - _when(started)).total_seconds() / (7 * 86400), 2)
         ratio = round(weeks / estimate, 3) if estimate else None
@@ -98,8 +101,13 @@ def calibrate(backlog: Backlog) -> Calibration:
     return result
 
 
-def delivery(changes: Sequence[Any], start: str, done: str) -> tuple[str, str, float | None] | None:
-    """(date work started, date deployed, estimate at start) from an item's changes, oldest first."""
+def delivery(changes: Sequence[Any], start: str, done: str) -> tuple[str, str, float | None] | str | None:
+    """(date work started, date deployed, estimate at start) from an item's changes, oldest first.
+
+    None when the item never got from ``start`` to ``done``; a reason when it
+    did but the history cannot say when work began (it was added already
+    started, as an import of a spreadsheet adds items).
+    """
     state: dict[str, Any] = {}
     started: str | None = None
     estimate: float | None = None
@@ -112,6 +120,15 @@ def delivery(changes: Sequence[Any], start: str, done: str) -> tuple[str, str, f
         if following is not None and following.commit == change.commit:
             continue  # judge the item as the whole commit left it
         status = state.get("status")
+        if index == 0 and status in (start, done):
+            return (
+                (
+                    f"added to git already {status} ({change.date[:10]}): "
+                    "the history does not say when work started"
+                )
+                if _reaches(changes, done)
+                else None
+            )
         if started is None and status == start:
             started = change.date
             value = get_path(state, EFFORT)
@@ -120,6 +137,14 @@ def delivery(changes: Sequence[Any], start: str, done: str) -> tuple[str, str, f
         elif started is not None and status == done:
             return started, change.date, estimate
     return None
+
+
+def _reaches(changes: Sequence[Any], done: str) -> bool:
+    return any(
+        (c.field == "status" and c.new == done)
+        or (c.field is None and isinstance(c.new, dict) and c.new.get("status") == done)
+        for c in changes
+    )
 
 
 def _set(state: dict[str, Any], dotted: str, value: Any) -> None:

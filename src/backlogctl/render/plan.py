@@ -191,6 +191,8 @@ def _calibration_table(calibration: Calibration) -> None:
             f"No item went from {calibration.start_status} to {calibration.done_status} "
             "in the committed history yet: nothing to calibrate against.\n"
         )
+        for key, reason in calibration.skipped:
+            out.write(f"{key}: {text.terminal(reason, one_line=True)}\n")
         return
     out.write(
         f"Estimate (resources.effort_weeks at the first {calibration.start_status}) against the weeks "
@@ -221,10 +223,10 @@ def _calibration_table(calibration: Calibration) -> None:
             [_figure_row(f) for f in figures],
             right=frozenset({"items", "median"}),
         )
-    for key, reason in calibration.skipped:
-        out.write(f"\n{key}: {reason}")
     if calibration.skipped:
-        out.write("\n")
+        out.write("\nNot counted:\n")
+    for key, reason in calibration.skipped:
+        out.write(f"  {key}: {text.terminal(reason, one_line=True)}\n")
 
 
 def _figure_row(figure: Figure) -> list[str]:

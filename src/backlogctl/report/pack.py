@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from backlogctl.model import FIBONACCI
 
 if TYPE_CHECKING:
-    pass
+    from backlogctl.planning.plan import Plan
 
 LAST_REVIEW = "last-review"
 SETTLED_SPREAD = 2
@@ -229,6 +229,7 @@ class Pack:
     blocked: tuple[Blocked, ...] = ()
     unranked_note: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    plan: Plan | None = None  # with report --capacity: the plan section (planning/plan.py)
 
     @property
     def placed(self) -> tuple[RankedItem, ...]:
