@@ -181,14 +181,6 @@ def get_path(data: Any, dotted: str) -> Any:
     return data
 
 
-def natural_key(item_id: str) -> tuple[str, int, str]:
-    """Sort key that puts AI-9 before AI-10."""
-    prefix, _, number = item_id.rpartition("-")
-    if number.isdigit():
-        return (prefix, int(number), "")
-    return (item_id, -1, item_id)
-
-
 def known_fields() -> dict[str, tuple[str, ...]]:
     """Known field names per level, for "did you mean" hints on unknown ones."""
     return {

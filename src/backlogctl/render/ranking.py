@@ -69,7 +69,7 @@ def as_json(view: RankView) -> dict[str, Any]:
         data["since"] = view.since
     if view.stability is not None:
         data["stability_top"] = view.stability_top
-    data["left_out"] = [{"id": key, "reason": reason} for key, reason in view.ranking.left_out]
+    data["left_out"] = [{"id": out.id, "reason": out.reason} for out in view.ranking.left_out]
     return data
 
 
@@ -217,12 +217,11 @@ def left_out_lines(ranking: Ranking) -> list[str]:
     """Why items are not ranked; items held back only by their status share one line per status."""
     lines: list[str] = []
     by_status: dict[str, list[str]] = {}
-    for key, reason in ranking.left_out:
-        status = reason.removeprefix("status ").partition(" is not rankable")
-        if reason.startswith("status ") and status[1]:
-            by_status.setdefault(status[0], []).append(key)
+    for out in ranking.left_out:
+        if out.status is not None:
+            by_status.setdefault(out.status, []).append(out.id)
         else:
-            lines.append(f"{key}: {reason}")
+            lines.append(f"{out.id}: {out.reason}")
     lines += [f"status {status} (--all ranks it): {', '.join(keys)}" for status, keys in by_status.items()]
     return lines
 

@@ -53,8 +53,8 @@ class Score:
 
 
 @dataclass(frozen=True, slots=True)
-class Criterion:
-    """A weighted criterion with its bounds resolved."""
+class ScaledCriterion:
+    """A weighted criterion with its bounds resolved (config.Criterion is what backlog.yaml declares)."""
 
     name: str
     weight: float
@@ -74,7 +74,7 @@ class Compiled:
 
     name: str
     inputs: tuple[str, ...]
-    criteria: tuple[Criterion, ...] = ()
+    criteria: tuple[ScaledCriterion, ...] = ()
     formula: Formula | None = None
     discount: bool = False
 
@@ -161,14 +161,16 @@ def compile_model(name: str, model: ScoringModel) -> Compiled:
     return replace(compiled, inputs=tuple(sorted(inputs)))
 
 
-def _criterion(model: str, key: str, criterion: object) -> Criterion:
+def _criterion(model: str, key: str, criterion: object) -> ScaledCriterion:
     from backlogctl.config import Criterion as Declared
 
     assert isinstance(criterion, Declared)
     bounds = criterion.scale or SCALES.get(key)
     if bounds is None:
         raise ConfigError(f"scoring model {model!r}: criterion {key!r} needs a scale [low, high]")
-    return Criterion(key, criterion.weight, float(bounds[0]), float(bounds[1]), criterion.direction == "cost")
+    return ScaledCriterion(
+        key, criterion.weight, float(bounds[0]), float(bounds[1]), criterion.direction == "cost"
+    )
 
 
 def inputs(model: ScoringModel) -> set[str]:
