@@ -17,7 +17,8 @@ from typing import Any
 
 from backlogctl.backlog import Backlog
 from backlogctl.errors import NotFoundError
-from backlogctl.model import get_path, natural_key
+from backlogctl.ids import natural_key
+from backlogctl.model import get_path
 
 EFFORT = "resources.effort_weeks"
 FEW = 5  # a figure resting on fewer items than this says so

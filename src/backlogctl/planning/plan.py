@@ -19,9 +19,10 @@ from backlogctl.backlog import Backlog
 from backlogctl.errors import InputError
 from backlogctl.model import Item, get_path
 from backlogctl.planning.solver import ROUNDING, Candidate, Solution, cheapest_better, solve
+from backlogctl.scoring.ranking import LeftOut
 
 EFFORT = "resources.effort_weeks"
-NOT_CHOSEN = "not chosen: the capacity is worth more spent on the selection"
+NOT_CHOSEN = "not chosen within this capacity"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +31,6 @@ class Chosen:
     title: str
     score: float
     uses: dict[str, float]
-
-
-@dataclass(frozen=True, slots=True)
-class LeftOut:
-    id: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +124,7 @@ def _calibration(backlog: Backlog) -> tuple[dict[str, float], dict[str, Any]]:
     ratios = found.ratios()
     teams = {item.team for item in backlog.items if item.team}
     unscaled = sorted(teams - set(ratios))
-    scaled = ", ".join(f"{f.name} x{f.median:g} ({f.items} items)" for f in found.teams)
+    scaled = ", ".join(f"{f.name} x{f.median:g} ({f.items} item{'s' * (f.items != 1)})" for f in found.teams)
     note = f"Calibrated: {EFFORT} scaled by each team's median actual/estimate: {scaled or 'no team has any'}"
     if unscaled:
         note += f"; unscaled (no delivered items): {', '.join(unscaled)}"
@@ -203,13 +198,11 @@ def _propagate(needs: Mapping[str, list[str]], reasons: dict[str, str]) -> None:
                 changed = True
 
 
-def _gated(backlog: Backlog, left_out: Sequence[tuple[str, str]]) -> list[LeftOut]:
+def _gated(backlog: Backlog, left_out: Sequence[LeftOut]) -> list[LeftOut]:
     """The ranking's left-out items that were up for planning (not those done or under way)."""
     statuses = {item.id: item.status for item in backlog.items}
     rankable = backlog.config.statuses.rankable
-    return [
-        LeftOut(key, reason) for key, reason in left_out if key not in statuses or statuses[key] in rankable
-    ]
+    return [LeftOut(x.id, x.reason) for x in left_out if x.id not in statuses or statuses[x.id] in rankable]
 
 
 def _assemble(
@@ -272,6 +265,6 @@ def next_step(
 
 
 def _natural(item_id: str) -> tuple[str, int, str]:
-    from backlogctl.model import natural_key
+    from backlogctl.ids import natural_key
 
     return natural_key(item_id)

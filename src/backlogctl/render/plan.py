@@ -104,7 +104,10 @@ def _plan_table(plan: Plan) -> None:
         if plan.stability is not None:
             row.append(f"{plan.stability.get(chosen.id, 0.0):.0%}")
         rows.append(row)
-    plain.table(headers, rows, right=frozenset({"score", "P(selected)", *plan.capacity}))
+    if rows:
+        plain.table(headers, rows, right=frozenset({"score", "P(selected)", *plan.capacity}))
+    else:
+        out.write("Nothing fits.\n")
     out.write("\nWhat more would buy:\n")
     for step in plan.next:
         out.write(f"  {next_sentence(plan, step)}\n")
@@ -128,10 +131,7 @@ def left_out_lines(plan: Plan) -> list[str]:
     lines = []
     if passed:
         also = " (P(selected) after each)" if plan.stability is not None else ""
-        lines.append(
-            f"not chosen, the capacity is worth more spent on the selection{also}: "
-            + ", ".join(shown(key) for key in passed)
-        )
+        lines.append(f"{NOT_CHOSEN}{also}: " + ", ".join(shown(key) for key in passed))
     lines += [f"{x.id}: {x.reason}" for x in plan.left_out if x.reason != NOT_CHOSEN]
     return lines
 
