@@ -227,6 +227,8 @@ def left_out_lines(ranking: Ranking) -> list[str]:
 
 
 def _csv(view: RankView) -> None:
+    from backlogctl.render.text import csv_cell
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     header = ["rank", "id", "title", "status", "score", "effective_score", "inherited_from", "breakdown"]
     if view.movement is not None:
@@ -252,11 +254,13 @@ def _csv(view: RankView) -> None:
         if view.stability is not None:
             found = view.stability[entry.item.id]
             row += [found.low, found.high, round(found.top, 4)]
-        writer.writerow(row)
+        writer.writerow([csv_cell(cell) for cell in row])
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    from backlogctl.render.text import markdown
+
+    return markdown(text)
 
 
 def markdown(view: RankView) -> str:
