@@ -141,6 +141,10 @@ def test_model_and_formula_as_in_rank(plan: Callable[..., Any]) -> None:
         (["--capacity", "resources.effort_weeks=-3"], "give FIELD=AMOUNT"),
         (["--capacity", "40", "--capacity", "resources.effort_weeks=3"], "given twice"),
         (["--capacity", "40", "--model", "wsjf", "--formula", "effort"], "either --model or --formula"),
+        (
+            ["--capacity", "effort_weeks=40"],
+            "no item has the field effort_weeks; did you mean resources.effort_weeks?",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2(

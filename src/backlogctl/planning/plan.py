@@ -102,6 +102,7 @@ def make_plan(
     ranking = prioritise.rank_backlog(backlog, model=model, formula=formula)
     scores = {entry.item.id: entry.score for entry in ranking.entries}
     ratios, calibration = _calibration(backlog) if calibrated else ({}, None)
+    _check_fields(backlog, capacity)
     candidates, left_out = candidates_of(backlog, scores, capacity, ratios)
     left_out = _gated(backlog, ranking.left_out) + left_out
     solution = solve(candidates, capacity)
@@ -129,6 +130,19 @@ def _calibration(backlog: Backlog) -> tuple[dict[str, float], dict[str, Any]]:
     if unscaled:
         note += f"; unscaled (no delivered items): {', '.join(unscaled)}"
     return ratios, {"note": note, "ratios": ratios, "unscaled": unscaled}
+
+
+def _check_fields(backlog: Backlog, capacity: Mapping[str, float]) -> None:
+    """A capacity field that no item has at all is a typo, not a plan of nothing."""
+    data = [e.data for e in backlog.entries if e.data]
+    for name in capacity:
+        if data and all(get_path(d, name) is None for d in data):
+            last = name.rpartition(".")[2]
+            guess = next((n for n in (EFFORT,) if n.endswith("." + last) and n != name), None)
+            hint = (
+                f"; did you mean {guess}?" if guess else " (give the dotted path, e.g. resources.gpu_hours)"
+            )
+            raise InputError(f"--capacity {name}: no item has the field {name}{hint}")
 
 
 def candidates_of(
