@@ -112,9 +112,7 @@ def make_plan(
     if stability_runs:
         from backlogctl.planning.stability import selection_stability
 
-        plan.stability = selection_stability(
-            backlog, candidates, capacity, model=model, formula=formula, runs=stability_runs
-        )
+        plan.stability = selection_stability(ranking, candidates, capacity, runs=stability_runs)
     return plan
 
 
