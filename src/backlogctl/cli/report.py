@@ -30,6 +30,9 @@ def report_command(
         ),
     ] = None,
     output: dialect.OutputOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
+    ] = None,
     capacity: Annotated[
         list[str] | None,
         typer.Option(
@@ -58,7 +61,9 @@ def report_command(
         from backlogctl.planning.plan import parse_capacity
 
         amounts = parse_capacity(capacity)
-    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model, capacity=amounts)
+    pack = report.build(
+        backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top, capacity=amounts
+    )
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:
