@@ -15,11 +15,13 @@ def meeting_pack(
     since: str,
     model: str | None = None,
     limit: int | None = None,
+    capacity: list[str] | None = None,
     target: Path | None = None,
 ) -> Pack:
     """The meeting pack of the backlog at ``start``, compared with ``since``.
 
     ``target`` (the -o FILE) is checked before the work, so ``-o DIR`` fails at once.
+    ``capacity`` (``FIELD=AMOUNT`` texts) adds the plan that fits it.
     """
     from backlogctl import backlog as backlog_module
     from backlogctl import report
@@ -28,4 +30,9 @@ def meeting_pack(
         from backlogctl.store import output
 
         output.check_target(target)
-    return report.build(backlog_module.load(start), since=since, model=model, limit=limit)
+    amounts = None
+    if capacity:
+        from backlogctl.planning.plan import parse_capacity
+
+        amounts = parse_capacity(capacity)
+    return report.build(backlog_module.load(start), since=since, model=model, limit=limit, capacity=amounts)
