@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result
+from tests.helpers import Result
 
 ITEM = "items/AI-3-churn-prediction-for-b2b-contract-custom.yaml"
 

@@ -10,7 +10,7 @@ and the git index byte for byte as they were, and a read command must never
 change anything.
 
 CI runs a bounded number of examples (the hypothesis profile in conftest);
-for a deep run: ``HYPOTHESIS_PROFILE=deep python -m pytest tests/test_cli_fuzz.py``.
+for a deep run: ``python -m pytest --hypothesis-profile=deep tests/test_cli_fuzz.py``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 from backlogctl.cli import app
 from backlogctl.render import console
-from tests.conftest import EXAMPLE, GIT_ENV
+from tests.helpers import EXAMPLE, GIT_ENV
 
 ITEMS = [
     "AI-1-customer-and-order-feature-store.yaml",

@@ -7,7 +7,7 @@ and build the same data, types included. A file is read the same whether or
 not some other line sends it to the exact reader.
 
 CI runs a bounded number of examples (the hypothesis profile in conftest);
-the deep run is ``HYPOTHESIS_PROFILE=deep python -m pytest tests/test_fast_reader_fuzz.py``.
+the deep run is ``python -m pytest --hypothesis-profile=deep tests/test_fast_reader_fuzz.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from backlogctl.errors import InputError
 from backlogctl.store import fast
 from backlogctl.store.read import parse_exact
-from tests.test_loader_differential import same
+from tests.helpers import same
 
 # Characters where YAML resolvers and scanners disagree: digits, signs, radix
 # letters, underscores, indicators, quotes, tabs and the Unicode line breaks.

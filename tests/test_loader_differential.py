@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from ruamel.yaml import YAML
 
 from backlogctl.errors import InputError
 from backlogctl.store import fast, parse
+from tests.helpers import examples, same
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = sorted(
@@ -69,19 +69,6 @@ def plain(node: Any) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal, with equal types all the way down (nan equals nan)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
-    return bool(a == b)
 
 
 def agrees(text: str) -> None:
@@ -291,7 +278,7 @@ def test_every_edge_scalar_reads_the_same(edge: str, style: str) -> None:
     agrees(text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_items_read_the_same(text: str) -> None:
     agrees(text)
