@@ -252,7 +252,7 @@ def hook(name, *args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)
     return real(name, *args, **kwargs)
 builtins.__import__ = hook
-from backlogctl.entry import main
+from backlogctl.__main__ import main
 main()
 """
 
