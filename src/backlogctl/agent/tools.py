@@ -126,6 +126,27 @@ def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     return _plain(render.due_json(review.due(backlog), backlog.config.review.cadence_days))
 
 
+def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import backlog as backlog_module
+    from backlogctl.planning.plan import make_plan, parse_capacity
+    from backlogctl.render.plan import plan_json
+
+    model, formula = args.get("model"), args.get("formula")
+    if model is not None and formula is not None:
+        raise InputError("use either model or formula, not both")
+    amounts = parse_capacity(args["capacity"])
+    backlog = backlog_module.load(folder)
+    found = make_plan(
+        backlog,
+        amounts,
+        model=model,
+        formula=formula,
+        calibrated=bool(args.get("calibrated", False)),
+        stability_runs=int(args.get("runs", 200)) if args.get("stability") else 0,
+    )
+    return _plain(plan_json(found))
+
+
 def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl import authoring, config, history, store
     from backlogctl.agent.guard import refuse_lint_errors
@@ -246,6 +267,26 @@ TOOLS: list[Tool] = [
         {},
         (),
         review_due,
+    ),
+    Tool(
+        "plan",
+        "Choose the items with the largest total score that fit every capacity, like "
+        "`backlogctl plan --capacity FIELD=AMOUNT --format json`.",
+        {
+            "capacity": {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 1,
+                "description": "FIELD=AMOUNT, e.g. resources.effort_weeks=40 (bare AMOUNT: effort weeks).",
+            },
+            "model": _TEXT,
+            "formula": _TEXT,
+            "calibrated": {"type": "boolean"},
+            "stability": {"type": "boolean"},
+            "runs": {"type": "integer", "minimum": 1, "maximum": 10000},
+        },
+        ("capacity",),
+        plan,
     ),
     Tool(
         "new_item",
