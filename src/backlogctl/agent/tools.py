@@ -122,20 +122,14 @@ def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import backlog as backlog_module
-    from backlogctl.planning.plan import make_plan, parse_capacity
     from backlogctl.render.plan import plan_json
+    from backlogctl.usecases import planning
 
-    model, formula = args.get("model"), args.get("formula")
-    if model is not None and formula is not None:
-        raise InputError("use either model or formula, not both")
-    amounts = parse_capacity(args["capacity"])
-    backlog = backlog_module.load(folder)
-    found = make_plan(
-        backlog,
-        amounts,
-        model=model,
-        formula=formula,
+    found = planning.plan(
+        folder,
+        list(args["capacity"]),
+        model=args.get("model"),
+        formula=args.get("formula"),
         calibrated=bool(args.get("calibrated", False)),
         stability_runs=int(args.get("runs", 200)) if args.get("stability") else 0,
     )
