@@ -10,13 +10,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from backlogctl import store
+from backlogctl import store, template
 from backlogctl.backlog import validate
-from backlogctl.config import CONFIG_NAME, BacklogDir
+from backlogctl.config import CONFIG_NAME, BacklogDir, Config
 from backlogctl.errors import InputError
-from backlogctl.model import get_path
-
-SCHEMA_FILE = "item.schema.json"
+from backlogctl.fields import FieldSpec
+from backlogctl.model import Item, get_path
+from backlogctl.scales import BUILTIN as BUILTIN_SCALES
+from backlogctl.schema import SCHEMA_FILE
 
 CONFIG_TEMPLATE = """\
 # backlogctl configuration. Every key is optional; the values below are the
@@ -49,6 +50,75 @@ def template_text(backlog_dir: BacklogDir) -> str:
     return packaged_template()
 
 
+def lacking_fields(backlog_dir: BacklogDir) -> list[str]:
+    """Declared fields and scores (dotted) that the backlog's item template lacks."""
+    text = template_text(backlog_dir)
+    return [
+        dotted
+        for dotted, _, _ in _declared(backlog_dir.config)
+        if not _has(store.parse(text, Path("t")), dotted)
+    ]
+
+
+def with_declared_fields(text: str, config: Config) -> str:
+    """The template with every declared field it lacks: a placeholder and its description as a comment."""
+    declared = _declared(config)
+    if not declared:
+        return text
+    data = store.parse(text, Path("templates/item.yaml"))
+    for dotted, placeholder, comment in declared:
+        if _has(data, dotted):
+            continue
+        text = store.set_value(text, dotted, placeholder)
+        line, column = store.key_lines(text)[dotted]
+        lines = text.splitlines(keepends=True)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        lines.insert(line - 1, " " * (column - 1) + f"# {comment}{newline}")
+        text = "".join(lines)
+    return text
+
+
+def _declared(config: Config) -> list[tuple[str, Any, str]]:
+    """(dotted path, placeholder, comment) of each declared field and custom score."""
+    found: list[tuple[str, Any, str]] = []
+    for dotted, spec in config.fields.items():
+        placeholder: Any = "TODO" if spec.type == "text" else [] if spec.type in ("list", "ids") else None
+        comment = ": ".join(filter(None, [spec.description, _what(spec, config.id_prefix)]))
+        found.append((dotted, placeholder, comment))
+    for name, scale in config.score_scales().items():
+        if name not in BUILTIN_SCALES:
+            described = f"{scale.description}: " if scale.description else ""
+            found.append((f"scores.{name}", None, f"{described}{scale.allowed()}"))
+    return found
+
+
+def _what(spec: FieldSpec, prefix: str) -> str:
+    """What a declared field holds, as the template's comment says it."""
+    if spec.type == "choice":
+        return "one of " + ", ".join(map(str, spec.values or ()))
+    if spec.type in ("integer", "number"):
+        kind = "a whole number" if spec.type == "integer" else "a number"
+        low = "" if spec.min is None else f" from {spec.min:g}"
+        high = "" if spec.max is None else f" to {spec.max:g}"
+        return kind + low + high
+    return {
+        "text": "text",
+        "date": "a date, YYYY-MM-DD",
+        "boolean": "true or false",
+        "list": "a list, e.g. [a, b]",
+        "ids": f"item ids, e.g. [{prefix}-3]",
+        "url": "a URL, e.g. https://example.org/page",
+    }[spec.type]
+
+
+def _has(data: Any, dotted: str) -> bool:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
 def slugify(title: str, limit: int = 40) -> str:
     """A file-name slug: ``Churn prediction (B2B)`` -> ``churn-prediction-b2b``."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -58,9 +128,8 @@ def slugify(title: str, limit: int = 40) -> str:
 
 def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
     """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite."""
-    import json
-
-    from backlogctl.model import Item
+    from backlogctl import schema
+    from backlogctl.config import Config
 
     config_path = folder / CONFIG_NAME
     if config_path.exists():
@@ -70,7 +139,7 @@ def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> li
     (folder / "items").mkdir(exist_ok=True)
     schema_path = folder / SCHEMA_FILE
     if not schema_path.exists():
-        store.create(schema_path, json.dumps(Item.model_json_schema(), indent=2) + "\n")
+        store.create(schema_path, schema.schema_text(Config(name=name, id_prefix=prefix)))
     return [config_path, folder / "items", schema_path]
 
 
@@ -110,7 +179,7 @@ def new_item(
     folder = backlog_dir.items_path
     folder.mkdir(parents=True, exist_ok=True)
     values = {"title": title, "created": today or dt.date.today(), **fields}
-    text = template_text(backlog_dir)
+    text = with_declared_fields(template_text(backlog_dir), backlog_dir.config)
     for dotted, value in values.items():
         text = store.set_value(text, dotted, value)
     with store.folder_lock(folder):
@@ -118,14 +187,14 @@ def new_item(
         item_id = f"{prefix}-{next_number(used, prefix)}"
         path = folder / f"{item_id}-{slugify(title)}.yaml"
         body = store.set_value(text, "id", item_id)
-        _check(body, path)
+        _check(body, path, template.item_model(backlog_dir.config))
         store.create(path, _schema_line(backlog_dir, path) + body)
     return Created(item_id, path)
 
 
-def _check(text: str, path: Path) -> None:
+def _check(text: str, path: Path, model: type[Item]) -> None:
     data = store.parse(text, path)
-    _, errors = validate(data)
+    _, errors = validate(data, model)
     if errors:
         first = errors[0]
         raise InputError(f"{first.field}: {first.message}; nothing was written", path=path)
@@ -141,7 +210,9 @@ class Edit:
         return bool(self.changes)
 
 
-def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) -> Edit:
+def set_fields(
+    path: Path, assignments: dict[str, Any], *, force: bool = False, model: type[Item] = Item
+) -> Edit:
     """Set dotted fields of one item file, keeping everything else byte for byte.
 
     Refuses (unless ``force``) when the result would not pass the schema; a
@@ -164,7 +235,7 @@ def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) 
     result = store.parse(text, path)
     _check_only(data, result, [dotted for dotted, _, _ in changes], assignments, path)
     if not force:
-        _, errors = validate(result)
+        _, errors = validate(result, model)
         if errors:
             first = errors[0]
             line = store.key_lines(text).get(first.field, (None, 0))[0]

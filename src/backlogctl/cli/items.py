@@ -143,7 +143,7 @@ def set_command(
 
     Example: backlogctl set AI-7 scores.business_value=8 status=ready --commit
     """
-    from backlogctl import authoring, history, query
+    from backlogctl import authoring, history, query, template
     from backlogctl import backlog as backlog_module
 
     backlog = backlog_module.load(start_dir(ctx))
@@ -151,7 +151,8 @@ def set_command(
     changes = authoring.parse_assignments(assignments)
     if commit:
         history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
-    edit = authoring.set_fields(entry.path, changes, force=force)
+    model = template.item_model(backlog.config)
+    edit = authoring.set_fields(entry.path, changes, force=force, model=model)
     label = entry.id or item_id
     if not edit.changed:
         typer.echo(f"{label}: nothing to change")
@@ -168,13 +169,31 @@ def _short(value: object) -> str:
 
 
 @command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of an item, for editors.
+def schema_command(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to FILE (atomically) instead of stdout.", metavar="FILE"),
+    ] = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of this backlog's items, for editors.
 
-    Example: backlogctl schema > item.schema.json
+    It carries the lab's own fields, scales and statuses and forbids unknown
+    fields, so an editor flags what lint would. Outside a backlog it is the
+    default template's schema.
+
+    Example: backlogctl schema -o item.schema.json
     """
-    import json
+    from backlogctl import config as config_module
+    from backlogctl import schema
+    from backlogctl.errors import NotFoundError
 
-    from backlogctl.model import Item
-
-    typer.echo(json.dumps(Item.model_json_schema(), indent=2))
+    try:
+        config = config_module.load(start_dir(ctx)).config
+    except NotFoundError:
+        config = config_module.Config()
+    if output is None:
+        typer.echo(schema.schema_text(config), nl=False)
+        return
+    changed = schema.write(output, config)
+    typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}", err=True)

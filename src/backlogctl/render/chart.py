@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable
 
-from backlogctl.model import FIBONACCI
 from backlogctl.report import HIGH_FROM, QUADRANTS, Pack, RankedItem, scale_position
+from backlogctl.scales import FIBONACCI
 
 WIDTH, HEIGHT = 1200, 760  # room right of the plot for the last column's labels
 LEFT, RIGHT, TOP = 84, 1010, 46

@@ -15,20 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from backlogctl.config import Config
-from backlogctl.model import FIBONACCI, IMPACT_STEPS, Item
+from backlogctl.model import Item
+from backlogctl.scales import BUILTIN, steps_for
 from backlogctl.scoring.formula import EvaluationError
 from backlogctl.scoring.models import Compiled, read_inputs, select
 from backlogctl.scoring.ranking import Order, rank_with
 
 WEIGHT_SPREAD = 0.5
-STEPS: dict[str, tuple[float, ...]] = {
-    "business_value": FIBONACCI,
-    "time_criticality": FIBONACCI,
-    "risk_reduction": FIBONACCI,
-    "effort": FIBONACCI,
-    "impact": IMPACT_STEPS,
-    "feasibility": (1, 2, 3, 4, 5),
-}
+STEPS: dict[str, tuple[float, ...]] = steps_for(BUILTIN)
+"""Steps of the built-in scales; a backlog's own come from ``steps_for(config.score_scales())``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +54,13 @@ def stability(
     base = rank_with(items, config, compiled, include_all=include_all, excluded=excluded)
     chosen = {entry.item.id: entry.item for entry in base.entries}
     values = {key: read_inputs(item, compiled)[0] for key, item in chosen.items()}
+    steps = steps_for(config.score_scales())
     rng = random.Random(seed)
     places: dict[str, list[int]] = {key: [] for key in chosen}
     ordered = Order(chosen, config.statuses.closed)
     for _ in range(runs):
         perturbed = _perturb_weights(compiled, rng)
-        own = {key: _value(perturbed, _perturb_scores(values[key], rng)) for key in chosen}
+        own = {key: _value(perturbed, _perturb_scores(values[key], rng, steps)) for key in chosen}
         for place, (key, _effective, _origin) in enumerate(ordered(own), start=1):
             places[key].append(place)
     return [
@@ -87,12 +83,16 @@ def _perturb_weights(compiled: Compiled, rng: random.Random) -> Compiled:
     )
 
 
-def _perturb_scores(values: Mapping[str, float], rng: random.Random) -> dict[str, float]:
-    return {name: _step(name, value, rng) for name, value in values.items()}
+def _perturb_scores(
+    values: Mapping[str, float], rng: random.Random, steps: Mapping[str, tuple[float, ...]] = STEPS
+) -> dict[str, float]:
+    return {name: _step(name, value, rng, steps) for name, value in values.items()}
 
 
-def _step(name: str, value: float, rng: random.Random) -> float:
-    steps = STEPS.get(name)
+def _step(
+    name: str, value: float, rng: random.Random, scales: Mapping[str, tuple[float, ...]] = STEPS
+) -> float:
+    steps = scales.get(name)
     if steps is not None and value in steps:
         index = steps.index(value) + rng.choice((-1, 0, 1))
         return float(steps[min(len(steps) - 1, max(0, index))])
