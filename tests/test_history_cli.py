@@ -51,7 +51,7 @@ def test_changes_json_markdown_and_text(git_backlog: Path, run: Run) -> None:
     shas = script_history(git_backlog)
 
     data = json.loads(run("changes", "--since", shas["rescore"], "--format", "json").stdout)
-    assert list(data) == ["since", "until", "added", "removed", "changed"]
+    assert list(data) == ["since", "until", "added", "removed", "changed", "version"]
     assert (data["added"], data["removed"]) == (["AI-3"], ["AI-2"])
     assert list(data["changed"][0]) == ["id", "field", "old", "new", "commit", "author", "date"]
 

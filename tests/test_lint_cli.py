@@ -74,6 +74,7 @@ def test_json_has_the_documented_shape(backlog: Path, run: Run) -> None:
             }
         ],
         "summary": {"items": 5, "errors": 1, "warnings": 0},
+        "version": 1,
     }
 
 

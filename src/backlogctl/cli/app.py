@@ -10,12 +10,25 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from backlogctl import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class _Group(TyperGroup):
+    """The root command group: help in words (no Python type names) for every command in the tree."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from backlogctl.cli import dialect
+
+        dialect.plain_metavars(self)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="backlogctl",
     help="An AI lab's model backlog as YAML files in git: rank it, lint it, audit it, report it.",
     no_args_is_help=True,
@@ -110,4 +123,15 @@ def _shown(exc: Any) -> str:
 
 def main() -> None:
     """Console-script entry point."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        # typer's help and usage errors go through its own rich console, which
+        # keeps bold and dim under NO_COLOR; no terminal means no styles at all.
+        os.environ.setdefault("_TYPER_FORCE_DISABLE_TERMINAL", "1")
+        if "typer.rich_utils" in sys.modules:
+            setattr(sys.modules["typer.rich_utils"], "FORCE_TERMINAL", False)  # noqa: B010
+    from backlogctl.render import console
+
+    console.prepare_streams()
     app()

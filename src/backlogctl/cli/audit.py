@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import app, command, handle_errors, start_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class HistoryFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ChangesFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
 
 
 CommitOption = Annotated[
@@ -33,9 +22,8 @@ CommitOption = Annotated[
 def history_command(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. AI-7.")],
-    output: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = HistoryFormat.text,
+    output: Annotated[str, dialect.format_option("text", "json")] = "text",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Every field change of one item from git: commit, author, date, message, old → new.
 
@@ -49,14 +37,15 @@ def history_command(
 
         raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see 'backlogctl list')")
     result = audit.item_history(start_dir(ctx), item_id)
-    if output is HistoryFormat.json:
-        from backlogctl.render import jsonout
+    with dialect.output_to(output_file):
+        if output == "json":
+            from backlogctl.render import jsonout
 
-        jsonout.write(result)
-        return
-    from backlogctl.render import audit as render
+            jsonout.write(result)
+            return
+        from backlogctl.render import audit as render
 
-    typer.echo(render.history_text(result))
+        typer.echo(render.history_text(result))
 
 
 @command("changes")
@@ -69,20 +58,25 @@ def changes_command(
         ),
     ] = None,
     until: Annotated[str, typer.Option(help="A revision or date to stop at.")] = "HEAD",
-    output: Annotated[
-        ChangesFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ChangesFormat.text,
+    output: Annotated[str, dialect.format_option("text", "markdown", "json")] = "text",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Items added and removed, and every changed field, since a revision.
 
     Example: backlogctl changes --since last-review --format markdown
     """
-    from backlogctl import history
     from backlogctl.history import audit
 
     root = start_dir(ctx)
     result = audit.backlog_changes(root, since=since, until=until)
-    if output is ChangesFormat.json:
+    with dialect.output_to(output_file):
+        _changes_out(root, result, output, since)
+
+
+def _changes_out(root: Any, result: Any, output: str, since: str | None) -> None:
+    from backlogctl import history
+
+    if output == "json":
         from backlogctl.render import jsonout
 
         jsonout.write(result)
@@ -93,7 +87,7 @@ def changes_command(
     shas = [sha for sha in (result.until, result.since) if sha is not None]
     titles = history.titles_at(root, shas, ids)
     label = since if since is not None else ("last-review" if result.since else None)
-    show = render.changes_markdown if output is ChangesFormat.markdown else render.changes_text
+    show = render.changes_markdown if output == "markdown" else render.changes_text
     typer.echo(show(result, titles, label))
 
 
@@ -117,9 +111,8 @@ def _review_command(name: str) -> Callable[[F], F]:
 @_review_command("due")
 def review_due_command(
     ctx: typer.Context,
-    output: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = HistoryFormat.text,
+    output: Annotated[str, dialect.format_option("text", "json")] = "text",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Open items whose last review is older than the cadence, or missing.
 
@@ -130,14 +123,15 @@ def review_due_command(
 
     backlog = backlog_module.load(start_dir(ctx))
     items = review.due(backlog)
-    if output is HistoryFormat.json:
-        from backlogctl.render import jsonout
+    with dialect.output_to(output_file):
+        if output == "json":
+            from backlogctl.render import jsonout
 
-        jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
-        return
-    from backlogctl.render import audit as render
+            jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
+            return
+        from backlogctl.render import audit as render
 
-    typer.echo(render.due_text(items, backlog.config.review.cadence_days))
+        typer.echo(render.due_text(items, backlog.config.review.cadence_days))
 
 
 @_review_command("mark")

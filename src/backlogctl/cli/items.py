@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ShowFormat(StrEnum):
-    text = "text"
-    json = "json"
-    yaml = "yaml"
-
 
 SetOption = Annotated[
     list[str] | None,
@@ -90,7 +77,8 @@ def list_command(
     status: Annotated[list[str] | None, typer.Option(help="Only items with this status. Repeatable.")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Only items with this tag. Repeatable.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only items of this owner.")] = None,
-    output: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    output: Annotated[str, dialect.format_option("table", "json", "csv")] = "table",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """List items, in id order.
 
@@ -102,7 +90,8 @@ def list_command(
 
     backlog = backlog_module.load(start_dir(ctx))
     rows = query.select(backlog.items, statuses=status, tags=tag, owner=owner)
-    listing.render(rows, output.value)
+    with dialect.output_to(output_file):
+        listing.render(rows, output)
     skipped = len(backlog.entries) - len(backlog.items)
     if skipped:
         files = "file is" if skipped == 1 else "files are"
@@ -114,7 +103,8 @@ def list_command(
 def show_command(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. AI-7.")],
-    output: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.text,
+    output: Annotated[str, dialect.format_option("text", "json", "yaml")] = "text",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Show one item with its score breakdown under the default model.
 
@@ -126,7 +116,8 @@ def show_command(
 
     backlog = backlog_module.load(start_dir(ctx))
     entry = query.entry_for(backlog, item_id)
-    detail.render(backlog, entry, output.value)
+    with dialect.output_to(output_file):
+        detail.render(backlog, entry, output)
 
 
 @command("set")
@@ -169,13 +160,7 @@ def _short(value: object) -> str:
 
 
 @command("schema")
-def schema_command(
-    ctx: typer.Context,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to FILE (atomically) instead of stdout.", metavar="FILE"),
-    ] = None,
-) -> None:
+def schema_command(ctx: typer.Context, output_file: dialect.OutputOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of this backlog's items, for editors.
 
     It carries the lab's own fields, scales and statuses and forbids unknown
@@ -192,8 +177,5 @@ def schema_command(
         config = config_module.load(start_dir(ctx)).config
     except NotFoundError:
         config = config_module.Config()
-    if output is None:
+    with dialect.output_to(output_file):
         typer.echo(schema.schema_text(config), nl=False)
-        return
-    changed = schema.write(output, config)
-    typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}", err=True)

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import os
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
-
-
-class LintFormat(StrEnum):
-    auto = "auto"
-    text = "text"
-    json = "json"
-    github = "github"
 
 
 @command("lint")
@@ -31,11 +24,16 @@ def lint_command(
         ),
     ] = None,
     output: Annotated[
-        LintFormat,
-        typer.Option(
-            "--format", "-f", help="text, json or github annotations; auto picks github under GitHub Actions."
+        str,
+        dialect.format_option(
+            "auto",
+            "text",
+            "json",
+            "github",
+            help="text, json or github annotations; auto picks github under GitHub Actions.",
         ),
-    ] = LintFormat.auto,
+    ] = "auto",
+    output_file: dialect.OutputOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule with its severity and exit.")
@@ -54,10 +52,11 @@ def lint_command(
     from backlogctl.render import problems as problems_render
 
     outcome = lint(start_dir(ctx), paths)
-    fmt = output.value
+    fmt = output
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    problems_render.render(outcome.problems, outcome.items, fmt, prefix=_annotation_prefix(outcome.root))
+    with dialect.output_to(output_file):
+        problems_render.render(outcome.problems, outcome.items, fmt, prefix=_annotation_prefix(outcome.root))
     if any(p.severity == "error" or strict for p in outcome.problems):
         raise typer.Exit(1)
 

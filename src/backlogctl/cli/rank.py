@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
 
 if TYPE_CHECKING:
     from backlogctl.backlog import Backlog
-
-
-class RankFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 ModelOption = Annotated[str | None, typer.Option(help="Scoring model (default: scoring.default).")]
@@ -34,7 +27,7 @@ AsOfOption = Annotated[str | None, typer.Option(help="Rank the backlog as it was
 TopOption = Annotated[int | None, typer.Option(help="Show only the first N.", min=1, metavar="N")]
 AllOption = Annotated[bool, typer.Option("--all", help="Rank every status, not only rankable ones.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if an item has lint errors.")]
-FormatOption = Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[str, dialect.format_option("table", "json", "csv", "markdown")]
 
 
 @command("rank")
@@ -49,7 +42,8 @@ def rank_command(
     top: TopOption = None,
     include_all: AllOption = False,
     strict: StrictOption = False,
-    output: FormatOption = RankFormat.table,
+    output: FormatOption = "table",
+    output_file: dialect.OutputOption = None,
 ) -> None:
     """Score and rank the backlog; items that cannot be ranked are listed with the reason.
 
@@ -88,7 +82,8 @@ def rank_command(
             excluded=prioritise.unranked(backlog, view.ranking),
         )
         view.stability = {s.id: s for s in found}
-    render.render(view, output.value)
+    with dialect.output_to(output_file):
+        render.render(view, output)
 
 
 def _backlog(folder: Path, as_of: str | None) -> tuple[Backlog, str | None]:

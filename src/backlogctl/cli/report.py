@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
-
-
-class ReportFormat(StrEnum):
-    markdown = "markdown"
-    html = "html"
 
 
 @command("report")
@@ -30,13 +24,12 @@ def report_command(
         str | None, typer.Option(help="Scoring model to rank with (default: backlog.yaml's).")
     ] = None,
     output_format: Annotated[
-        ReportFormat | None,
-        typer.Option("--format", help="markdown or html (default: from -o's extension, else markdown)."),
+        str | None,
+        dialect.format_option(
+            "markdown", "html", help="markdown or html (default: from -o's extension, else markdown)."
+        ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to FILE (atomically) instead of stdout.", metavar="FILE"),
-    ] = None,
+    output: dialect.OutputOption = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
@@ -47,15 +40,16 @@ def report_command(
 
     if output_format is None:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
-        output_format = ReportFormat.html if html else ReportFormat.markdown
+        output_format = "html" if html else "markdown"
+    if output is not None:
+        from backlogctl.store import output as output_file
+
+        output_file.check_target(output)  # before the work: -o DIR fails at once
     pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model)
-    if output_format is ReportFormat.html:
+    if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:
         from backlogctl.render import report_markdown as renderer  # type: ignore[no-redef]
     text = renderer.render(pack)
-    if output is None:
+    with dialect.output_to(output):
         typer.echo(text, nl=False)
-        return
-    report.write(output, text)
-    typer.echo(f"wrote {output}", err=True)

@@ -36,5 +36,18 @@ def dumps(value: Any) -> str:
     return json.dumps(plain(value), indent=2, ensure_ascii=False)
 
 
+VERSION = 1
+"""Every JSON document the CLI prints carries ``"version": 1`` (docs/json.md)."""
+
+
+def document(value: Any) -> Any:
+    """``value`` as a JSON document: the object's keys in their order, then ``"version"``."""
+    data = plain(value)
+    if isinstance(data, dict):
+        return {**data, "version": VERSION}
+    return {"items": data, "version": VERSION}
+
+
 def write(value: Any) -> None:
-    sys.stdout.write(dumps(value) + "\n")
+    """Print ``value`` as a versioned JSON document (see ``document``)."""
+    sys.stdout.write(json.dumps(document(value), indent=2, ensure_ascii=False) + "\n")

@@ -210,27 +210,10 @@ def _left_out_note(backlog: Backlog, ranking: Ranking) -> str | None:
 
 
 def write(path: Path, text: str) -> None:
-    """Write the rendered pack to ``path`` atomically: a temp file beside it, then a rename."""
-    import os
-    import tempfile
+    """Write the rendered pack to ``path`` the way every -o FILE is written (store/output.py)."""
+    from backlogctl.store import output
 
-    from backlogctl.errors import InputError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{path}: the folder {folder} does not exist")
-    try:
-        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write here: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(name, 0o644)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    output.write_document(path, text)
 
 
 def _changes(backlog: Backlog, then: _Then) -> Changes:
