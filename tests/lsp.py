@@ -39,7 +39,10 @@ class LanguageServer:
                 "processId": None,
                 "rootUri": self.root.as_uri(),
                 "capabilities": {
-                    "workspace": {"configuration": True, "didChangeConfiguration": {"dynamicRegistration": True}},
+                    "workspace": {
+                        "configuration": True,
+                        "didChangeConfiguration": {"dynamicRegistration": True},
+                    },
                     "textDocument": {"publishDiagnostics": {"relatedInformation": False}},
                 },
                 "workspaceFolders": [{"uri": self.root.as_uri(), "name": "backlog"}],
@@ -129,7 +132,8 @@ class LanguageServer:
         self.diagnostics.pop(uri, None)
         text = path.read_text(encoding="utf-8")
         self.notify(
-            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}},
         )
         deadline = time.monotonic() + timeout
         while uri not in self.diagnostics:

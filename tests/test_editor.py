@@ -156,7 +156,9 @@ def test_the_editor_flags_what_lint_flags(
             visible = [p for p in mine if RULES_AN_EDITOR_SEES[p.rule]]
             editor_lines = sorted({d["range"]["start"]["line"] + 1 for d in diagnostics})
             lint_lines = sorted({p.line for p in visible if p.line is not None})
-            table.append((name, editor_lines, lint_lines, [p.rule for p in mine], [d["message"] for d in diagnostics]))
+            table.append(
+                (name, editor_lines, lint_lines, [p.rule for p in mine], [d["message"] for d in diagnostics])
+            )
 
     for name, editor_lines, lint_lines, rules, messages in table:
         print(f"{name:28} editor {editor_lines!s:8} lint {lint_lines!s:8} {rules} {messages}")
@@ -171,4 +173,9 @@ def test_the_editor_flags_what_lint_flags(
         "wrong-choice",
         "custom-score-off-scale",
     } <= flagged
-    assert not flagged & {"good", "good-custom-fields", "lint-only-require-when", "lint-only-unknown-reference"}
+    assert not flagged & {
+        "good",
+        "good-custom-fields",
+        "lint-only-require-when",
+        "lint-only-unknown-reference",
+    }

@@ -317,9 +317,9 @@ def _line_of(loc: list[str], text: str | None) -> int | None:
     lines = store.key_lines(text)
     index = next((i for i, part in enumerate(loc) if part.isdigit()), None)
     if index is not None and index > 0:
-        found = _line_in_list(text, lines.get(".".join(loc[:index])), int(loc[index]), loc[index + 1 :])
-        if found is not None:
-            return found
+        in_list = _line_in_list(text, lines.get(".".join(loc[:index])), int(loc[index]), loc[index + 1 :])
+        if in_list is not None:
+            return in_list
     for depth in range(len(loc), 0, -1):
         found = lines.get(".".join(loc[:depth]))
         if found:
