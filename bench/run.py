@@ -91,6 +91,52 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
+TEN_FIELDS = """
+fields:
+  model_ref: {type: text, description: Model registry reference}
+  monitoring.owner: {type: text}
+  eu_ai_act.annex_iii_area: {type: choice, values: [none, biometrics, employment, essential_services]}
+  eu_ai_act.fria_done: {type: boolean}
+  go_live: {type: date}
+  resources.gpu_hours: {type: number, min: 0}
+  replaces: {type: ids}
+  model_card: {type: url}
+  datasets: {type: list}
+  eval_runs: {type: integer, min: 1, max: 100}
+"""
+"""Ten declared fields of every type (issue 14: lint must stay within 10 % of the plain backlog)."""
+
+
+def with_ten_fields(root: Path) -> Path:
+    """A copy of the backlog at ``root`` whose backlog.yaml declares ten fields."""
+    copy = root.with_name(root.name + "-ten-fields")
+    if not copy.exists():
+        shutil.copytree(root, copy, symlinks=True)
+        with (copy / "backlog.yaml").open("a", encoding="utf-8") as config:
+            config.write(TEN_FIELDS)
+    return copy
+
+
+def interleaved(
+    argv: list[str], first: Path, second: Path, env: dict[str, str], runs: int
+) -> tuple[Figure, Figure]:
+    """``argv`` in two backlogs, run in turns so that load on the machine hits both alike."""
+    a: list[Figure] = []
+    b: list[Figure] = []
+    for _ in range(max(runs, 5)):
+        a.append(measure(argv, first, env, 1))
+        b.append(measure(argv, second, env, 1))
+
+    def median(figures: list[Figure]) -> Figure:
+        return Figure(
+            statistics.median(f.seconds for f in figures),
+            max(f.rss_mib for f in figures),
+            all(f.ok for f in figures),
+        )
+
+    return median(a), median(b)
+
+
 def cli(*args: str) -> list[str]:
     return [shutil.which("backlogctl") or "backlogctl", *args]
 
@@ -133,6 +179,9 @@ def run(items: list[int], commits: int, runs: int, workdir: Path) -> str:
                 "parse floor",
                 parse_floor,
             )
+        plain, declared = interleaved(cli("lint"), root, with_ten_fields(root), cold, runs)
+        row(size, "lint cold, backlog.yaml without fields", plain)
+        row(size, "lint cold, ten declared fields", declared, "lint without fields", plain)
     if commits:
         n = max(items)
         root = generate(workdir / f"history-{n}", n, commits=commits, branches=200)

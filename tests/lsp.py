@@ -126,22 +126,35 @@ class LanguageServer:
     def notify(self, method: str, params: Any) -> None:
         self._send({"method": method, "params": params})
 
-    def check(self, path: Path, timeout: float = 30) -> list[dict[str, Any]]:
-        """Open ``path`` and return the diagnostics the server publishes for it."""
+    def check(self, path: Path, timeout: float = 60, settle: float = 1.0) -> list[dict[str, Any]]:
+        """Open ``path`` and return the diagnostics the server publishes for it.
+
+        A server may publish more than once for one document (a first pass
+        before the schema is loaded); the last publication counts once none
+        has followed for ``settle`` seconds.
+        """
         uri = path.as_uri()
         self.diagnostics.pop(uri, None)
         text = path.read_text(encoding="utf-8")
-        self.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}},
-        )
+        document = {"uri": uri, "languageId": "yaml", "version": 1, "text": text}
+        self.notify("textDocument/didOpen", {"textDocument": document})
         deadline = time.monotonic() + timeout
-        while uri not in self.diagnostics:
+        quiet_until: float | None = None
+        while True:
+            now = time.monotonic()
+            if quiet_until is not None and now >= quiet_until:
+                break
+            wait = (quiet_until if quiet_until is not None else deadline) - now
             try:
-                kind, _ = self._events.get(timeout=max(0.01, deadline - time.monotonic()))
+                kind, what = self._events.get(timeout=max(0.01, wait))
             except queue.Empty:
-                raise TimeoutError(f"no diagnostics for {path.name} within {timeout} s") from None
+                if quiet_until is None:
+                    raise TimeoutError(f"no diagnostics for {path.name} within {timeout} s") from None
+                break
             if kind == "closed":
                 raise OSError("the language server exited")
+            if kind == "diagnostics" and what == uri:
+                quiet_until = time.monotonic() + settle
+        found = self.diagnostics[uri]  # before closing: the server then publishes [] for it
         self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-        return self.diagnostics[uri]
+        return found
