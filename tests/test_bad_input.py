@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,7 +98,10 @@ def assert_one_clean_error(result: Any, where: str, says: str) -> None:
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"error: {where}"), lines[0]
+    if where:  # "path: " and "path:line: " match "path:line:column: " too
+        assert re.match(rf"error: {re.escape(where.rstrip(': '))}(:[0-9]+){{0,2}}: ", lines[0]), lines[0]
+    else:
+        assert lines[0].startswith("error: "), lines[0]
     assert says in lines[0]
 
 

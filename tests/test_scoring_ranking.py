@@ -34,7 +34,9 @@ def test_only_rankable_statuses_unless_all() -> None:
     items = [make("AI-1"), make("AI-2", status="deployed"), make("AI-3", status="proposed")]
     ranking = scoring.rank(items, CONFIG)
     assert ids(ranking) == ["AI-1", "AI-3"]
-    assert ranking.left_out == [("AI-2", "status deployed is not rankable (--all ranks it)")]
+    assert [(o.id, o.reason) for o in ranking.left_out] == [
+        ("AI-2", "status deployed is not rankable (--all ranks it)")
+    ]
     assert ids(scoring.rank(items, CONFIG, include_all=True)) == ["AI-1", "AI-2", "AI-3"]
 
 
@@ -42,20 +44,22 @@ def test_unacceptable_risk_is_never_ranked_even_with_all() -> None:
     items = [make("AI-1", 20, risk_class="unacceptable"), make("AI-2")]
     ranking = scoring.rank(items, CONFIG, include_all=True)
     assert ids(ranking) == ["AI-2"]
-    assert ranking.left_out == [("AI-1", "risk class unacceptable: never ranked")]
+    assert [(o.id, o.reason) for o in ranking.left_out] == [("AI-1", "risk class unacceptable: never ranked")]
 
 
 def test_excluded_items_are_left_out_with_the_given_reason() -> None:
     ranking = scoring.rank([make("AI-1"), make("AI-2")], CONFIG, excluded={"AI-1": "lint errors: no owner"})
     assert ids(ranking) == ["AI-2"]
-    assert ranking.left_out == [("AI-1", "lint errors: no owner")]
+    assert [(o.id, o.reason) for o in ranking.left_out] == [("AI-1", "lint errors: no owner")]
 
 
 def test_missing_inputs_are_left_out_not_a_crash() -> None:
     bare = Item(id="AI-1", title="bare", status="ready", scores={"business_value": 8})
     ranking = scoring.rank([bare, make("AI-2")], CONFIG)
     assert ids(ranking) == ["AI-2"]
-    assert ranking.left_out == [("AI-1", "missing scores.effort, scores.feasibility")]
+    assert [(o.id, o.reason) for o in ranking.left_out] == [
+        ("AI-1", "missing scores.effort, scores.feasibility")
+    ]
 
 
 def test_division_by_zero_leaves_one_item_out() -> None:
@@ -63,8 +67,8 @@ def test_division_by_zero_leaves_one_item_out() -> None:
     items = [make("AI-1"), odd]
     ranking = scoring.rank(items, CONFIG, formula="business_value / (feasibility - 1)")
     assert ids(ranking) == ["AI-1"]
-    assert ranking.left_out[0][0] == "AI-2"
-    assert ranking.left_out[0][1].startswith("division by zero")
+    assert ranking.left_out[0].id == "AI-2"
+    assert ranking.left_out[0].reason.startswith("division by zero")
 
 
 def test_unknown_model_is_an_input_error() -> None:
@@ -148,8 +152,8 @@ def test_tie_id_in_natural_order() -> None:
 def test_duplicate_ids_are_left_out_not_lost() -> None:
     ranking = scoring.rank([make("AI-1"), make("AI-1", 13)], CONFIG)
     assert len(ranking.entries) == 1
-    assert ranking.left_out[0][0] == "AI-1"
-    assert "duplicate id" in ranking.left_out[0][1]
+    assert ranking.left_out[0].id == "AI-1"
+    assert "duplicate id" in ranking.left_out[0].reason
 
 
 def test_movement_counts_places_up() -> None:

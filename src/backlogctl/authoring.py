@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from backlogctl import store, template
+from backlogctl import ids, store, template
 from backlogctl.backlog import validate
 from backlogctl.config import CONFIG_NAME, BacklogDir, Config
 from backlogctl.errors import InputError
@@ -119,13 +118,6 @@ def _has(data: Any, dotted: str) -> bool:
     return True
 
 
-def slugify(title: str, limit: int = 40) -> str:
-    """A file-name slug: ``Churn prediction (B2B)`` -> ``churn-prediction-b2b``."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "item"
-
-
 def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
     """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite."""
     from backlogctl import schema
@@ -157,7 +149,9 @@ def _schema_line(backlog_dir: BacklogDir, path: Path) -> str:
 
 
 def next_number(used: set[str], prefix: str) -> int:
-    numbers = [int(i.split("-", 1)[1]) for i in used if re.fullmatch(rf"{prefix}-\d+", i)]
+    numbers = [
+        number for found in map(ids.parts, used) if found for have, number in [found] if have == prefix
+    ]
     return max(numbers, default=0) + 1
 
 
@@ -185,7 +179,7 @@ def new_item(
     with store.folder_lock(folder):
         used = set(taken) | store.scan_ids(folder)
         item_id = f"{prefix}-{next_number(used, prefix)}"
-        path = folder / f"{item_id}-{slugify(title)}.yaml"
+        path = folder / ids.file_name(item_id, title)
         body = store.set_value(text, "id", item_id)
         _check(body, path, template.item_model(backlog_dir.config))
         store.create(path, _schema_line(backlog_dir, path) + body)

@@ -10,10 +10,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from backlogctl import config as config_module
-from backlogctl import store, template
+from backlogctl import ids, store, template
 from backlogctl.config import BacklogDir
 from backlogctl.errors import InputError, NotFoundError
-from backlogctl.model import Item, natural_key
+from backlogctl.ids import natural_key
+from backlogctl.model import Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class FieldError:
     field: str
     message: str
     value: Any = None
+    type: str = ""
+    """pydantic's error type (``missing``, ``int_parsing``...): compare this, never the message."""
 
 
 @dataclass(slots=True)
@@ -79,7 +82,7 @@ class Backlog:
                 return entry
         for entry in self.entries:
             # A file that cannot be read has no id; its name still tells whose it is.
-            if entry.path.name.upper().startswith((f"{wanted}-", f"{wanted}.")):
+            if ids.name_matches(entry.path.name, wanted):
                 if entry.error is not None:
                     raise entry.error
                 raise InputError(
@@ -100,6 +103,7 @@ def validate(data: dict[str, Any], model: type[Item] = Item) -> tuple[Item | Non
                 ".".join(str(p) for p in err["loc"]) or "(item)",
                 err["msg"].removeprefix("Value error, "),
                 err.get("input"),
+                err["type"],
             )
             for err in exc.errors(include_url=False)
         ]

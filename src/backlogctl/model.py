@@ -177,14 +177,6 @@ def get_path(data: Any, dotted: str) -> Any:
     return data
 
 
-def natural_key(item_id: str) -> tuple[str, int, str]:
-    """Sort key that puts AI-9 before AI-10."""
-    prefix, _, number = item_id.rpartition("-")
-    if number.isdigit():
-        return (prefix, int(number), "")
-    return (item_id, -1, item_id)
-
-
 def known_fields() -> dict[str, tuple[str, ...]]:
     """Built-in field names per level; ``template.field_levels`` gives a lab's own."""
     return {

@@ -66,6 +66,7 @@ def rank_backlog(
     whose configuration may not know the model asked for today.
     """
     from backlogctl import scoring
+    from backlogctl.scoring.ranking import LeftOut
     from backlogctl.scoring.ranking import gate as status_gate
 
     gate = gate if gate is not None else lint_gate(backlog)
@@ -92,7 +93,7 @@ def rank_backlog(
         if not tolerant:
             raise
         return scoring.Ranking(model or "")
-    ranking.left_out += gate.unreadable
+    ranking.left_out += [LeftOut(key, reason) for key, reason in gate.unreadable]
     return ranking
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from backlogctl import ids
 from backlogctl.backlog import Backlog, Entry
 from backlogctl.errors import InputError
 from backlogctl.model import Item
 
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*-[0-9]+$")
-
 
 def entry_for(backlog: Backlog, item_id: str) -> Entry:
     """The entry of one id; anything that is not an id (a path, say) is refused."""
-    if not ID_PATTERN.match(item_id):
+    if not ids.is_id(item_id):
         raise InputError(
             f"{item_id!r} is not an item id; ids look like {backlog.config.id_prefix}-7 "
             "(see 'backlogctl list')"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from backlogctl.authoring import Edit, set_fields
 from backlogctl.backlog import Backlog
-from backlogctl.model import natural_key
+from backlogctl.ids import natural_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,8 +108,38 @@ def handle_errors(func: F) -> F:
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if _is_usage_error(exc):
+                raise  # typer shows usage errors itself (exit 2)
+            raise _bug(exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """A usage error raised by typer's parser (its exception classes are private to typer)."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__)
+
+
+def _bug(exc: Exception) -> typer.Exit:
+    """One line for an unexpected exception (exit 3); BACKLOGCTL_DEBUG=1 adds the traceback."""
+    import os
+
+    from backlogctl.errors import EXIT_BUG, REPORT_BUGS
+
+    if os.environ.get("BACKLOGCTL_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    where = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return fail(
+        f"internal error ({where}); this is a bug in backlogctl {__version__}: please report it at"
+        f" {REPORT_BUGS} (BACKLOGCTL_DEBUG=1 shows the traceback)",
+        EXIT_BUG,
+    )
 
 
 def _shown(exc: Any) -> str:

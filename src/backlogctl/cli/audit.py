@@ -29,10 +29,10 @@ def history_command(
 
     Example: backlogctl history AI-7 --format json
     """
+    from backlogctl import ids
     from backlogctl.history import audit
-    from backlogctl.query import ID_PATTERN
 
-    if not ID_PATTERN.match(item_id):
+    if not ids.is_id(item_id):
         from backlogctl.errors import InputError
 
         raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see 'backlogctl list')")

@@ -137,6 +137,6 @@ def _before_history(rev: str) -> bool:
 
 
 def _natural(item_id: str) -> tuple[str, int, str]:
-    from backlogctl.model import natural_key
+    from backlogctl.ids import natural_key
 
     return natural_key(item_id)

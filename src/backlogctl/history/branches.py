@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
 
+from backlogctl import ids
 from backlogctl.errors import GitError
 from backlogctl.history.cache import cache_dir, enabled
 from backlogctl.history.git import Repo, locate, run
-
-_ID_NAME = re.compile(r"(?:^|/)([A-Za-z][A-Za-z0-9]*)-([0-9]+)[^/]*\.ya?ml$")
 
 Highest = dict[str, int]
 """Id prefix -> highest number in use."""
@@ -86,9 +84,9 @@ def _highest_per_tree(repo: Repo, trees: list[str]) -> dict[str, Highest]:
         if newline:
             tree = header.split(" ")[-1]
             current = result.setdefault(tree, dict(base_highest) if tree != base else {})
-        match = _ID_NAME.search(name)
-        if match and current is not None:
-            prefix, number = match.group(1), int(match.group(2))
+        found = ids.parts(ids.id_from_name(name) or "") if name.endswith(ids.SUFFIXES) else None
+        if found and current is not None:
+            prefix, number = found
             current[prefix] = max(current.get(prefix, 0), number)
             if current is result.get(base):
                 base_highest[prefix] = current[prefix]

@@ -13,6 +13,7 @@ from backlogctl.backlog import Backlog, entries_from
 from backlogctl.config import CONFIG_NAME, BacklogDir, Config, parse_config
 from backlogctl.errors import ConfigError, GitError, InputError, NotFoundError
 from backlogctl.history.git import BlobReader, Repo, locate
+from backlogctl.ids import is_item_path
 from backlogctl.store.read import MAX_BYTES, decode
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -102,12 +103,6 @@ def item_files(repo: Repo, sha: str, items_dir: str) -> list[TreeFile]:
     return files
 
 
-def is_item_path(path: str, items_dir: str) -> bool:
-    """Whether a backlog-relative path is an item file the working-tree scan would read."""
-    inside = path[len(items_dir.rstrip("/")) + 1 :] if items_dir not in ("", ".") else path
-    return path.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in inside.split("/"))
-
-
 def parse_blob(raw: bytes | None, path: Path) -> store.Loaded:
     """One item file's bytes as a Loaded record, like reading it from disk."""
     try:
@@ -115,11 +110,7 @@ def parse_blob(raw: bytes | None, path: Path) -> store.Loaded:
             raise InputError("missing from the git object store", path=path)
         if len(raw) > MAX_BYTES:
             raise InputError(f"file is {len(raw) / 1e6:.1f} MB; item files are limited to 1 MiB", path=path)
-        data = store.parse(decode(raw, path), path)
-        if not isinstance(data, dict):
-            found = "empty" if data is None else f"a {type(data).__name__}"
-            raise InputError(f"is {found}; an item file must be a mapping of field: value", path=path, line=1)
-        return store.Loaded(path, data)
+        return store.Loaded(path, store.as_mapping(store.parse(decode(raw, path), path), path))
     except InputError as exc:
         return store.Loaded(path, None, exc)
 

@@ -8,7 +8,6 @@ joins them again when both sides hold the same item id.
 from __future__ import annotations
 
 import functools
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -16,10 +15,9 @@ from typing import Any, NamedTuple
 
 from backlogctl.history.cache import HistoryCache
 from backlogctl.history.git import BlobReader, Repo, require_history
-from backlogctl.history.snapshot import is_item_path, item_files, parse_blob, resolve_in
-from backlogctl.history.walk import CommitInfo, FileChange, diff, file_id, log, raw_entries
-
-_ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z][A-Za-z0-9]*-[0-9]+)", re.MULTILINE)
+from backlogctl.history.snapshot import item_files, parse_blob, resolve_in
+from backlogctl.history.walk import CommitInfo, FileChange, diff, log, raw_entries
+from backlogctl.ids import file_id, id_in_text, is_item_path
 
 Parsed = tuple[dict[str, Any] | None, str | None]
 """A parsed blob: its mapping, or the error that kept it from being one."""
@@ -147,8 +145,7 @@ class Trail:
         missing = [sha for sha in blobs if sha not in known]
         fresh: dict[str, str | None] = {}
         for sha, raw in self.reader.read_many(missing).items():
-            match = _ID_LINE.search(raw or b"")
-            fresh[sha] = match.group(1).decode() if match else file_id(None, blobs[sha])
+            fresh[sha] = id_in_text(raw or b"") or file_id(None, blobs[sha])
         self.cache.store_blob_ids(fresh)
         known.update(fresh)
         return {sha: known[sha] for sha in blobs}

@@ -15,7 +15,6 @@ other files are dropped here; in a larger repository the items folder limits it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -23,7 +22,6 @@ from backlogctl.history.git import Repo
 
 NULL_BLOB = "0" * 40
 _FORMAT = "--format=%x01%H%x1f%an%x1f%aI%x1f%B%x1f"
-_ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
 
 
 class FileChange(NamedTuple):
@@ -93,16 +91,6 @@ def raw_entries(raw: bytes, cut: int, keep: bytes = b"") -> Iterator[FileChange]
         old_path = names[0] if status != "A" else None
         new_path = names[-1] if status != "D" else None
         yield FileChange(status, old_blob, new_blob, old_path, new_path)
-
-
-def file_id(data: dict[str, Any] | None, path: str | None) -> str | None:
-    """An item's id: its ``id:`` field, else the id its file name starts with."""
-    if data is not None and isinstance(data.get("id"), str):
-        return str(data["id"])
-    if path is None:
-        return None
-    match = _ID_NAME.match(path.rsplit("/", 1)[-1])
-    return match.group(1) if match else None
 
 
 def diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:

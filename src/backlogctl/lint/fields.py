@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from backlogctl import ids
 from backlogctl.backlog import Entry
 from backlogctl.lint.context import Context
 from backlogctl.lint.inputs import inputs_of
 from backlogctl.lint.problem import Finding, rule
 from backlogctl.model import get_path, is_placeholder
 
-REQUIRED = "Field required"
+REQUIRED = "missing"
+"""pydantic's error type for a required field that is absent."""
 
 
 def _readable(ctx: Context) -> Iterator[tuple[Entry, dict[str, Any]]]:
@@ -38,9 +39,9 @@ def schema(ctx: Context) -> Iterator[Finding]:
     for entry, data in _readable(ctx):
         required = set(_required_fields(ctx, data)) if entry.invalid else set()
         for error in entry.invalid:
-            if error.message == REQUIRED and error.field in required:
+            if error.type == REQUIRED and error.field in required:
                 continue  # `incomplete` reports it, with the status that requires it
-            got = "" if error.message == REQUIRED else f" (got {_show(error.value)})"
+            got = "" if error.type == REQUIRED else f" (got {_show(error.value)})"
             yield Finding(entry, f"{error.field}: {error.message}{got}", field=error.field)
 
 
@@ -106,7 +107,7 @@ def unknown_status(ctx: Context) -> Iterator[Finding]:
 def id_format(ctx: Context) -> Iterator[Finding]:
     """The id is the configured prefix, a dash and a number (AI-7)."""
     prefix = ctx.config.id_prefix
-    pattern = re.compile(rf"{re.escape(prefix)}-[0-9]+")
+    pattern = ids.pattern_for(prefix)
     for entry, data in _readable(ctx):
         item_id = data.get("id")
         if isinstance(item_id, str) and not is_placeholder(item_id) and not pattern.fullmatch(item_id):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backlogctl.backlog import Entry
+from backlogctl.ids import natural_key
 from backlogctl.lint.context import Context
 from backlogctl.lint.problem import Finding, rule
-from backlogctl.model import get_path, natural_key
+from backlogctl.model import get_path
 
 
 def dependencies(entry: Entry) -> list[str]:

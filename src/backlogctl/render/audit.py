@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any
 
 from backlogctl.history.audit import BacklogChanges, Change, ItemHistory
+from backlogctl.render.text import markdown, terminal
 from backlogctl.review import DueItem
 
 
@@ -41,7 +42,7 @@ def history_text(history: ItemHistory) -> str:
         subject = head.message.splitlines()[0] if head.message else ""
         lines.append(f"{head.date[:10]}  {sha[:8]}  {head.author}  {subject}")
         lines += [f"    {describe(change)}" for change in changes]
-    return "\n".join(lines)
+    return terminal("\n".join(lines))
 
 
 def _range(changes: BacklogChanges, since_label: str | None) -> str:
@@ -64,11 +65,18 @@ def changes_text(changes: BacklogChanges, titles: dict[str, str], since_label: s
             lines.append(
                 f"    {c.field}: {value(c.old)} → {value(c.new)}  ({c.author}, {c.date[:10]}, {c.commit[:8]})"
             )
-    return "\n".join(lines)
+    return terminal("\n".join(lines))
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    return markdown(text)
+
+
+def _field(name: str | None) -> str:
+    """A dotted field name as code; anything unusual in it as escaped text instead."""
+    if name and all(part.replace("_", "a").replace("-", "a").isalnum() for part in name.split(".")):
+        return f"`{name}`"
+    return _cell(name or "")
 
 
 def changes_markdown(changes: BacklogChanges, titles: dict[str, str], since_label: str | None = None) -> str:
@@ -82,7 +90,7 @@ def changes_markdown(changes: BacklogChanges, titles: dict[str, str], since_labe
     for label, ids in (("New items", changes.added), ("Removed items", changes.removed)):
         if ids:
             lines += [f"### {label}", ""]
-            lines += [f"- **{i}** {_cell(titles.get(i, ''))}".rstrip() for i in ids]
+            lines += [f"- **{_cell(i)}** {_cell(titles.get(i, ''))}".rstrip() for i in ids]
             lines.append("")
     if changes.changed:
         lines += [
@@ -92,9 +100,9 @@ def changes_markdown(changes: BacklogChanges, titles: dict[str, str], since_labe
             "|---|---|---|---|---|---|",
         ]
         for c in changes.changed:
-            item = f"**{c.id}** {titles.get(c.id, '')}".rstrip()
+            item = f"**{_cell(c.id)}** {_cell(titles.get(c.id, ''))}".rstrip()
             lines.append(
-                f"| {_cell(item)} | `{c.field}` | {_cell(value(c.old, 40))} | {_cell(value(c.new, 40))} "
+                f"| {item} | {_field(c.field)} | {_cell(value(c.old, 40))} | {_cell(value(c.new, 40))} "
                 f"| {_cell(c.author)} | {c.date[:10]} |"
             )
         lines.append("")
@@ -114,4 +122,4 @@ def due_text(items: Sequence[DueItem], cadence: int) -> str:
             else "never reviewed"
         )
         lines.append(f"  {d.id:<{width}}  {d.status or '-':<12} {when:<40} {d.title}")
-    return "\n".join(lines)
+    return terminal("\n".join(lines))

@@ -27,9 +27,11 @@ def render(items: list[Item], output: str) -> None:
     if output == "json":
         jsonout.write({"items": [_row(item) | {"tags": item.tags} for item in items]})
     elif output == "csv":
+        from backlogctl.render.text import csv_cell
+
         writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(_row(item) for item in items)
+        writer.writerows({k: csv_cell(v) for k, v in _row(item).items()} for item in items)
     else:
         _table(items)
 

@@ -62,7 +62,9 @@ def table(
 ) -> None:
     """Write ``rows`` under ``headers`` in aligned columns, two spaces apart."""
     out = out or sys.stdout
-    cells = [[cell.replace("\n", ", ") for cell in row] for row in rows]
+    from backlogctl.render.text import terminal
+
+    cells = [[terminal(cell.replace("\n", ", "), one_line=True) for cell in row] for row in rows]
     widths = [_width(h) for h in headers]
     for row in cells:
         for index, cell in enumerate(row):

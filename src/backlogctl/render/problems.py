@@ -9,6 +9,7 @@ from itertools import groupby
 
 from backlogctl.lint import RULES, Problem
 from backlogctl.render import jsonout
+from backlogctl.render.text import terminal
 
 
 def summary(problems: Sequence[Problem], items: int) -> dict[str, int]:
@@ -34,7 +35,7 @@ def annotation(problem: Problem, prefix: str = "") -> str:
     if problem.column is not None:
         fields.append(f"col={problem.column}")
     fields.append(f"title={_property('backlogctl ' + problem.rule)}")
-    return f"::{problem.severity} {','.join(fields)}::{_data(problem.message)}"
+    return f"::{problem.severity} {','.join(fields)}::{_data(terminal(problem.message))}"
 
 
 def _data(text: str) -> str:
@@ -53,13 +54,13 @@ def _text(problems: Sequence[Problem], items: int) -> None:
     width = max((len(p.rule) for p in problems), default=0)
     out: list[str] = []
     for path, group in groupby(problems, key=lambda p: p.path):
-        out.append(styled(path, "bold", "underline", enabled=on))
+        out.append(styled(terminal(path, one_line=True), "bold", "underline", enabled=on))
         for problem in group:
             where = f"{problem.line or 1}:{problem.column or 1}"
             colour_name = "red" if problem.severity == "error" else "yellow"
             out.append(
                 f"  {where:<7} {styled(f'{problem.severity:<7}', colour_name, enabled=on)}  "
-                f"{styled(f'{problem.rule:<{width}}', 'dim', enabled=on)}  {problem.message}"
+                f"{styled(f'{problem.rule:<{width}}', 'dim', enabled=on)}  {terminal(problem.message)}"
             )
         out.append("")
     counts = summary(problems, items)

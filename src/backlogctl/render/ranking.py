@@ -69,7 +69,7 @@ def as_json(view: RankView) -> dict[str, Any]:
         data["since"] = view.since
     if view.stability is not None:
         data["stability_top"] = view.stability_top
-    data["left_out"] = [{"id": key, "reason": reason} for key, reason in view.ranking.left_out]
+    data["left_out"] = [{"id": out.id, "reason": out.reason} for out in view.ranking.left_out]
     return data
 
 
@@ -217,17 +217,18 @@ def left_out_lines(ranking: Ranking) -> list[str]:
     """Why items are not ranked; items held back only by their status share one line per status."""
     lines: list[str] = []
     by_status: dict[str, list[str]] = {}
-    for key, reason in ranking.left_out:
-        status = reason.removeprefix("status ").partition(" is not rankable")
-        if reason.startswith("status ") and status[1]:
-            by_status.setdefault(status[0], []).append(key)
+    for out in ranking.left_out:
+        if out.status is not None:
+            by_status.setdefault(out.status, []).append(out.id)
         else:
-            lines.append(f"{key}: {reason}")
+            lines.append(f"{out.id}: {out.reason}")
     lines += [f"status {status} (--all ranks it): {', '.join(keys)}" for status, keys in by_status.items()]
     return lines
 
 
 def _csv(view: RankView) -> None:
+    from backlogctl.render.text import csv_cell
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     header = ["rank", "id", "title", "status", "score", "effective_score", "inherited_from", "breakdown"]
     if view.movement is not None:
@@ -253,11 +254,13 @@ def _csv(view: RankView) -> None:
         if view.stability is not None:
             found = view.stability[entry.item.id]
             row += [found.low, found.high, round(found.top, 4)]
-        writer.writerow(row)
+        writer.writerow([csv_cell(cell) for cell in row])
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    from backlogctl.render.text import markdown
+
+    return markdown(text)
 
 
 def markdown(view: RankView) -> str:

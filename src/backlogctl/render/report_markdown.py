@@ -8,10 +8,9 @@ from backlogctl.report import HIGH_FROM, QUADRANTS, ItemRef, Pack
 
 def cell(text: object) -> str:
     """Text made safe for one Markdown table cell: one line, pipes and markup escaped."""
-    flat = " ".join(str(text).split())
-    for char in "\\|*`<>[]":
-        flat = flat.replace(char, "\\" + char)
-    return flat
+    from backlogctl.render.text import markdown
+
+    return markdown(" ".join(str(text).split()))
 
 
 def render(pack: Pack) -> str:

@@ -105,7 +105,9 @@ def register_fallback() -> None:
     codecs.register_error(FALLBACK, _fallback)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|&~])")
+# What could open markup: HTML tags and entities, links, emphasis, code, table pipes,
+# strikethrough; "_" only at a word's edge (intraword underscores are text in CommonMark).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|&~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 
 
 def markdown(text: str) -> str:

@@ -14,24 +14,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backlogctl.errors import BacklogError
-from backlogctl.model import Item, natural_key
+from backlogctl.ids import natural_key
+from backlogctl.model import Item
 from backlogctl.report.pack import (
     LAST_REVIEW,
     STABILITY_TOP,
     Baseline,
     Blocked,
-    Change,
+    ChangeLine,
     Changes,
     Contribution,
     Due,
-    Finding,
     Incomplete,
     ItemRef,
     ModelInfo,
     Pack,
     Place,
+    ProblemLine,
     RankedItem,
-    Stability,
+    StabilitySummary,
     Weight,
 )
 
@@ -89,7 +90,7 @@ def build(
         revision=_revision(backlog.root),
         baseline=baseline,
         ranking=tuple(_row(entry, moved, then is not None) for entry in ranking.entries),
-        stability=Stability(
+        stability=StabilitySummary(
             top, tuple(Place(p.rank, p.id, titles.get(p.id, ""), p.low, p.high, p.top) for p in places)
         ),
         changes=changes,
@@ -188,7 +189,7 @@ def incomplete_items(backlog: Backlog, problems: Sequence[Problem]) -> tuple[Inc
         entry = items.get(path)
         item = entry.item if entry is not None else None
         findings = tuple(
-            Finding(p.severity, p.rule, p.message, p.line)
+            ProblemLine(p.severity, p.rule, p.message, p.line)
             for p in sorted(group, key=lambda p: (p.severity != "error", p.line or 0))
         )
         found.append(
@@ -203,7 +204,7 @@ def _left_out_note(backlog: Backlog, ranking: Ranking) -> str | None:
     from backlogctl.scoring.ranking import gate
 
     rankable = {i.id for i in backlog.items if gate(i, backlog.config, False) is None}
-    missing = [(key, why) for key, why in ranking.left_out if key in rankable]
+    missing = [(out.id, out.reason) for out in ranking.left_out if out.id in rankable]
     if not missing:
         return None
     return "Not ranked: " + "; ".join(f"{key} ({why})" for key, why in missing)
@@ -228,11 +229,13 @@ def _changes(backlog: Backlog, then: _Then) -> Changes:
         item = now.get(item_id) or before.get(item_id)
         return ItemRef(item_id, item.title if item else None, item.status if item else None)
 
-    groups: dict[str, list[Change]] = {"status": [], "scores": [], "other": []}
+    groups: dict[str, list[ChangeLine]] = {"status": [], "scores": [], "other": []}
     for c in found.changed:
         group = "status" if c.field == "status" else "scores" if c.field.startswith("scores.") else "other"
         title = ref(c.id).title
-        groups[group].append(Change(c.id, title, c.field, c.old, c.new, c.author, c.date[:10], c.commit[:10]))
+        groups[group].append(
+            ChangeLine(c.id, title, c.field, c.old, c.new, c.author, c.date[:10], c.commit[:10])
+        )
     return Changes(
         tuple(ref(i) for i in found.added),
         tuple(ref(i) for i in found.removed),

@@ -120,7 +120,7 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
-class Stability:
+class StabilitySummary:
     """The rank stability summary."""
 
     top_n: int
@@ -144,7 +144,7 @@ class ItemRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class ChangeLine:
     """One field change from git history."""
 
     id: str
@@ -163,9 +163,9 @@ class Changes:
 
     added: tuple[ItemRef, ...] = ()
     removed: tuple[ItemRef, ...] = ()
-    status: tuple[Change, ...] = ()
-    scores: tuple[Change, ...] = ()
-    other: tuple[Change, ...] = ()
+    status: tuple[ChangeLine, ...] = ()
+    scores: tuple[ChangeLine, ...] = ()
+    other: tuple[ChangeLine, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -184,7 +184,7 @@ class Due:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class ProblemLine:
     severity: str
     rule: str
     message: str
@@ -199,7 +199,7 @@ class Incomplete:
     title: str | None
     path: str
     status: str | None
-    findings: tuple[Finding, ...]
+    findings: tuple[ProblemLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +222,7 @@ class Pack:
     revision: str | None
     baseline: Baseline
     ranking: tuple[RankedItem, ...]
-    stability: Stability | None = None
+    stability: StabilitySummary | None = None
     changes: Changes | None = None
     due: tuple[Due, ...] = ()
     incomplete: tuple[Incomplete, ...] = ()

@@ -54,8 +54,8 @@ class Score:
 
 
 @dataclass(frozen=True, slots=True)
-class Criterion:
-    """A weighted criterion with its bounds resolved."""
+class ScaledCriterion:
+    """A weighted criterion with its bounds resolved (config.Criterion is what backlog.yaml declares)."""
 
     name: str
     weight: float
@@ -75,7 +75,7 @@ class Compiled:
 
     name: str
     inputs: tuple[str, ...]
-    criteria: tuple[Criterion, ...] = ()
+    criteria: tuple[ScaledCriterion, ...] = ()
     formula: Formula | None = None
     discount: bool = False
     floors: Mapping[str, float] = field(default_factory=dict)
@@ -167,7 +167,7 @@ def compile_model(name: str, model: ScoringModel, scales: Mapping[str, Scale] = 
     return replace(compiled, inputs=tuple(sorted(inputs)))
 
 
-def _criterion(model: str, key: str, criterion: object, scales: Mapping[str, Scale]) -> Criterion:
+def _criterion(model: str, key: str, criterion: object, scales: Mapping[str, Scale]) -> ScaledCriterion:
     from backlogctl.config import Criterion as Declared
 
     assert isinstance(criterion, Declared)
@@ -175,7 +175,9 @@ def _criterion(model: str, key: str, criterion: object, scales: Mapping[str, Sca
     bounds = criterion.scale or (None if scale is None else (scale.low, scale.high))
     if bounds is None:
         raise ConfigError(f"scoring model {model!r}: criterion {key!r} needs a scale [low, high]")
-    return Criterion(key, criterion.weight, float(bounds[0]), float(bounds[1]), criterion.direction == "cost")
+    return ScaledCriterion(
+        key, criterion.weight, float(bounds[0]), float(bounds[1]), criterion.direction == "cost"
+    )
 
 
 def inputs(model: ScoringModel, scales: Mapping[str, Scale] = BUILTIN) -> set[str]:

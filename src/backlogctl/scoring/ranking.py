@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backlogctl.config import Config
-from backlogctl.model import Item, RiskClass, natural_key
+from backlogctl.ids import natural_key
+from backlogctl.model import Item, RiskClass
 from backlogctl.scoring.models import Compiled, Score, Term, score_with, select
 
 FAR_FUTURE = dt.date.max
@@ -27,13 +28,22 @@ class Ranked:
     scored: Score | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """An item the ranking left out, and why; ``status`` is set when its status alone held it back."""
+
+    id: str
+    reason: str
+    status: str | None = None
+
+
 @dataclass(slots=True)
 class Ranking:
     """The ranked items under one model, and the items left out with the reason."""
 
     model: str
     entries: list[Ranked] = field(default_factory=list)
-    left_out: list[tuple[str, str]] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
 
     def top(self, count: int | None) -> list[Ranked]:
         return self.entries if count is None else self.entries[:count]
@@ -46,6 +56,10 @@ def gate(item: Item, config: Config, include_all: bool) -> str | None:
     if not include_all and item.status not in config.statuses.rankable:
         return f"status {item.status or '(none)'} is not rankable (--all ranks it)"
     return None
+
+
+def _held_by_status(item: Item, config: Config) -> bool:
+    return item.risk_class != RiskClass.UNACCEPTABLE and item.status not in config.statuses.rankable
 
 
 def rank(
@@ -75,14 +89,16 @@ def rank_with(
     scored: dict[str, Score] = {}
     chosen: dict[str, Item] = {}
     for item in sorted(items, key=lambda i: natural_key(i.id)):
-        reason = gate(item, config, include_all) or (excluded or {}).get(item.id)
+        reason = gate(item, config, include_all)
+        held = (item.status or "(none)") if reason is not None and _held_by_status(item, config) else None
+        reason = reason or (excluded or {}).get(item.id)
         result = score_with(item, compiled) if reason is None else None
         if result is not None and result.value is None:
             reason = result.message
         if reason is None and item.id in chosen:
             reason = "duplicate id: another item file has the same id"
         if reason is not None or result is None:
-            ranking.left_out.append((item.id, reason or "not scored"))
+            ranking.left_out.append(LeftOut(item.id, reason or "not scored", held))
             continue
         scored[item.id] = result
         chosen[item.id] = item

@@ -14,6 +14,7 @@ from backlogctl.errors import ConfigError, InputError
 from backlogctl.store.edit import key_lines, set_value
 from backlogctl.store.read import (
     Loaded,
+    as_mapping,
     decode,
     discover,
     load_items,
@@ -28,6 +29,7 @@ __all__ = [
     "BOM",
     "Document",
     "Loaded",
+    "as_mapping",
     "create",
     "discover",
     "dump",
@@ -68,7 +70,7 @@ def read_config(path: Path) -> tuple[str, Any]:
         text = decode(read_bytes(path), path)
         return text, parse(text, path)
     except InputError as exc:
-        raise ConfigError(exc.message, path=exc.path, line=exc.line) from None
+        raise ConfigError(exc.message, path=exc.path, line=exc.line, column=exc.column) from None
 
 
 def parse_value(text: str) -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import Any
 
+from backlogctl import ids
 from backlogctl.errors import InputError
 from backlogctl.store import fast
 
@@ -57,7 +58,10 @@ def decode(raw: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", path=path, line=line
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            path=path,
+            line=line,
+            kind="encoding",
         ) from None
     if "<<<<<<<" in text or ">>>>>>>" in text:
         for number, line_text in enumerate(text.splitlines(), 1):
@@ -66,6 +70,8 @@ def decode(raw: bytes, path: Path) -> str:
                     "merge conflict marker left in the file; resolve the conflict and remove the markers",
                     path=path,
                     line=number,
+                    column=1,
+                    kind="merge-conflict",
                 )
     return text
 
@@ -133,9 +139,11 @@ def parse_exact(text: str, path: Path) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        column = f", column {mark.column + 1}" if mark is not None else ""
+        column = mark.column + 1 if mark is not None else None
         problem = _explain(exc, text, line)
-        raise InputError(f"invalid YAML{column}: {problem}", path=path, line=line) from None
+        raise InputError(
+            f"invalid YAML: {problem}", path=path, line=line, column=column, kind="yaml-syntax"
+        ) from None
     except YAMLError as exc:
         position = getattr(exc, "position", None)  # a ReaderError: a character YAML does not allow
         if isinstance(position, int) and isinstance(getattr(exc, "character", None), int):
@@ -144,11 +152,14 @@ def parse_exact(text: str, path: Path) -> Any:
                 f"invalid YAML: character U+{exc.character:04X} is not allowed in YAML text; remove it",  # type: ignore[attr-defined]
                 path=path,
                 line=line,
+                kind="yaml-syntax",
             ) from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
-        raise InputError(f"invalid YAML: {first}; fix the syntax", path=path) from None
+        raise InputError(f"invalid YAML: {first}; fix the syntax", path=path, kind="yaml-syntax") from None
     except RecursionError:
-        raise InputError(f"nested too deeply (over {MAX_DEPTH} levels)", path=path) from None
+        raise InputError(
+            f"nested too deeply (over {MAX_DEPTH} levels)", path=path, kind="yaml-syntax"
+        ) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2026-13-40
         raise _bad_value(exc, text, path) from None
     if "&" in text:
@@ -158,7 +169,7 @@ def parse_exact(text: str, path: Path) -> Any:
 
 
 _BAD_TAG = re.compile(r"constructor for the tag '([^']*)'")
-_DATE_VALUE = re.compile(r"^[ \t]*(?:- )?([\w.-]+):[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})\b", re.MULTILINE)
+_DATE_VALUE = re.compile(r"^([ \t]*(?:- )?)([\w.-]+):[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})\b", re.MULTILINE)
 
 
 def _explain(exc: Any, text: str, line: int | None) -> str:
@@ -186,18 +197,22 @@ def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
     import datetime as dt
 
     for match in _DATE_VALUE.finditer(text):
-        year, month, day = (int(part) for part in match.groups()[1:])
+        year, month, day = (int(part) for part in match.groups()[2:])
         try:
             dt.date(year, month, day)
         except ValueError as reason:
             line = text.count("\n", 0, match.start()) + 1
-            value = "-".join(match.groups()[1:])
+            value = "-".join(match.groups()[2:])
             return InputError(
-                f"invalid value: {match.group(1)}: {value} is not a real date ({reason}); write YYYY-MM-DD",
+                f"{match.group(2)}: {value} is not a real date ({reason}); write YYYY-MM-DD",
                 path=path,
                 line=line,
+                column=len(match.group(1)) + 1,
+                kind="bad-value",
             )
-    return InputError(f"invalid value: {exc}; remove the explicit tag or write a plain value", path=path)
+    return InputError(
+        f"invalid value: {exc}; remove the explicit tag or write a plain value", path=path, kind="bad-value"
+    )
 
 
 NESTING_SIGNS = "[{-?"
@@ -232,6 +247,7 @@ def check_nesting(text: str, path: Path) -> None:
                         f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure",
                         path=path,
                         line=line,
+                        kind="yaml-syntax",
                     )
             elif name in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
@@ -260,7 +276,9 @@ def _check_expansion(data: Any, path: Path) -> None:
 
     if size(data, 0) > MAX_NODES:
         raise InputError(
-            f"aliases expand to more than {MAX_NODES:,} values; write the values out instead", path=path
+            f"aliases expand to more than {MAX_NODES:,} values; write the values out instead",
+            path=path,
+            kind="yaml-syntax",
         )
 
 
@@ -270,12 +288,18 @@ def _check_depth(data: Any, path: Path) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise InputError(f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure", path=path)
+            raise InputError(
+                f"nested too deeply (over {MAX_DEPTH} levels); flatten the structure",
+                path=path,
+                kind="yaml-syntax",
+            )
         if isinstance(node, dict):
             for key in node:
                 if not isinstance(key, str):
                     raise InputError(
-                        f"invalid YAML: the key {key!r} is not text; field names are plain words", path=path
+                        f"invalid YAML: the key {key!r} is not text; field names are plain words",
+                        path=path,
+                        kind="yaml-syntax",
                     )
             stack.extend((child, depth + 1) for child in node.values() if isinstance(child, dict | list))
         elif isinstance(node, list):
@@ -284,16 +308,23 @@ def _check_depth(data: Any, path: Path) -> None:
 
 def load_mapping(path: Path, what: str = "an item") -> dict[str, Any]:
     """Read and parse one file that must hold a mapping."""
-    return _mapping(parse(decode(read_bytes(path), path), path), path, what)
+    return as_mapping(parse(decode(read_bytes(path), path), path), path, what)
 
 
 _KINDS = {"list": "a list", "str": "a single text", "int": "a number", "float": "a number", "bool": "yes/no"}
 
 
-def _mapping(data: Any, path: Path, what: str) -> dict[str, Any]:
+def as_mapping(data: Any, path: Path, what: str = "an item") -> dict[str, Any]:
+    """``data`` if it is a mapping, else the not-a-mapping error for ``path``."""
     if not isinstance(data, dict):
         found = "empty" if data is None else _KINDS.get(type(data).__name__, f"a {type(data).__name__}")
-        raise InputError(f"is {found}; {what} file must be a mapping of field: value", path=path, line=1)
+        raise InputError(
+            f"is {found}; {what} file must be a mapping of field: value",
+            path=path,
+            line=1,
+            column=1,
+            kind="not-a-mapping",
+        )
     return data
 
 
@@ -319,7 +350,7 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
                     loaded.append(Loaded(path, data))
                     continue
             raw, stat = read_file(path)
-            data = _mapping(parse(decode(raw, path), path), path, "an item")
+            data = as_mapping(parse(decode(raw, path), path), path, "an item")
             if cache is not None:
                 cache.put(path, cache_module.identity(stat), data)
             loaded.append(Loaded(path, data))
@@ -330,34 +361,41 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     return loaded
 
 
-def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
-    """Item files under ``folder``: paths, or error records for links leaving ``root``."""
-    root = root.resolve()
-    stack = [folder]
+def _walk(folder: Path, root: Path, *, ordered: bool) -> Iterator[tuple[os.DirEntry[str], bool]]:
+    """The one walk over item files: (entry, leaves_root) for each candidate under ``folder``.
+
+    Hidden entries and names that cannot be item files are skipped (``ids.is_item_name``);
+    any symlink whose target is outside ``root`` comes with ``leaves_root`` set and is
+    never followed. ``ordered`` sorts each folder by name (deterministic output).
+    """
+    real_root = os.path.realpath(root)
+    stack = [os.fspath(folder)]
     while stack:
-        current = stack.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            with os.scandir(stack.pop()) as listing:
+                entries = sorted(listing, key=lambda e: e.name) if ordered else list(listing)
         except OSError:
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
-            if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    refused = InputError("symlink points outside the backlog; not followed", path=path)
-                    yield Loaded(path, None, refused)
-                    continue
-            if entry.is_dir():
-                stack.append(path)
-            elif entry.name.endswith((".yaml", ".yml")):
-                yield path
+            if entry.is_symlink() and not os.path.realpath(entry.path).startswith(real_root + os.sep):
+                yield entry, True
+            elif entry.is_dir():
+                stack.append(entry.path)
+            elif ids.is_item_name(entry.name):
+                yield entry, False
 
 
-_ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z][A-Za-z0-9]*-[0-9]+)", re.MULTILINE)
-_ID_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
+def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
+    """Item files under ``folder``: paths, or error records for links leaving ``root``."""
+    for entry, leaves in _walk(folder, root, ordered=True):
+        path = Path(entry.path)
+        if leaves:
+            refused = InputError("symlink points outside the backlog; not followed", path=path)
+            yield Loaded(path, None, refused)
+        else:
+            yield path
 
 
 def scan_ids(folder: Path) -> set[str]:
@@ -366,31 +404,17 @@ def scan_ids(folder: Path) -> set[str]:
     A text scan, not a parse: fast enough to run before every ``new`` in a
     10,000-item backlog (plain ``os`` calls, one read per file), and it still
     sees ids in files that are otherwise broken. Symlinks leaving ``folder``,
-    hidden entries and anything but regular files are skipped, as in `discover`.
+    hidden entries and anything but regular files are skipped.
     """
-    ids: set[str] = set()
-    root = os.path.realpath(folder)
-    stack = [os.fspath(folder)]
-    while stack:
-        try:
-            entries = os.scandir(stack.pop())
-        except OSError:
+    found: set[str] = set()
+    for entry, leaves in _walk(folder, folder, ordered=False):
+        if leaves or not entry.is_file():
             continue
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_symlink() and not os.path.realpath(entry.path).startswith(root + os.sep):
-                    continue
-                if entry.is_dir():
-                    stack.append(entry.path)
-                elif name.endswith((".yaml", ".yml")) and entry.is_file():
-                    match = _ID_NAME.match(name)
-                    if match:
-                        ids.add(match.group(1))
-                    ids.update(m.decode() for m in _ID_LINE.findall(_head(entry.path)))
-    return ids
+        from_name = ids.id_from_name(entry.name)
+        if from_name:
+            found.add(from_name)
+        found.update(ids.ids_in_text(_head(entry.path)))
+    return found
 
 
 def _head(path: str) -> bytes:
