@@ -123,7 +123,7 @@ def interleaved(
     """``argv`` in two backlogs, run in turns so that load on the machine hits both alike."""
     a: list[Figure] = []
     b: list[Figure] = []
-    for _ in range(max(runs, 5)):
+    for _ in range(runs):
         a.append(measure(argv, first, env, 1))
         b.append(measure(argv, second, env, 1))
 

@@ -244,11 +244,11 @@ def test_new_writes_declared_fields_the_template_lacks(lab: Path, run: Callable[
     result = run("new", "Credit limit model", "--owner", "anna", "--set", "annex_iii_area=employment")
     assert result.exit_code == 0
     text = (lab / result.stdout.split("\t")[1].strip()).read_text(encoding="utf-8")
-    assert "# Model registry reference: text\nmodel_ref: TODO\n" in text
+    assert "# Model registry reference (text)\nmodel_ref: TODO\n" in text
     assert "annex_iii_area: employment" in text
-    assert "  # A number from 0\n  gpu_hours:\n" in text.replace("a number", "A number")
-    assert "  # Fit with the lab's strategy: 1 to 5\n  strategic_fit:\n" in text
-    assert "monitoring:\n  # text\n  owner: TODO\n" in text
+    assert "  # A number from 0.\n  gpu_hours:\n" in text
+    assert "  # Fit with the lab's strategy (1 to 5)\n  strategic_fit:\n" in text
+    assert "monitoring:\n  # Text.\n  owner: TODO\n" in text
 
 
 def test_lint_warns_when_the_labs_template_lacks_declared_fields(

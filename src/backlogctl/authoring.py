@@ -82,12 +82,14 @@ def _declared(config: Config) -> list[tuple[str, Any, str]]:
     found: list[tuple[str, Any, str]] = []
     for dotted, spec in config.fields.items():
         placeholder: Any = "TODO" if spec.type == "text" else [] if spec.type in ("list", "ids") else None
-        comment = ": ".join(filter(None, [spec.description, _what(spec, config.id_prefix)]))
+        what = _what(spec, config.id_prefix)
+        comment = f"{spec.description} ({what})" if spec.description else what[:1].upper() + what[1:] + "."
         found.append((dotted, placeholder, comment))
     for name, scale in config.score_scales().items():
         if name not in BUILTIN_SCALES:
-            described = f"{scale.description}: " if scale.description else ""
-            found.append((f"scores.{name}", None, f"{described}{scale.allowed()}"))
+            allowed = scale.allowed()
+            comment = f"{scale.description} ({allowed})" if scale.description else f"{name}: {allowed}."
+            found.append((f"scores.{name}", None, comment))
     return found
 
 
