@@ -258,3 +258,23 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def generate_chain(root: Path, items: int, seed: int = 1) -> Path:
+    """A backlog whose open items form one ``depends_on`` chain: AI-n depends on AI-(n-1).
+
+    The worst case for inherited scores (every prerequisite inherits from the
+    whole chain after it); issue 11 measured it quadratic.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    (root / "backlog.yaml").write_text(CONFIG)
+    folder = root / "items"
+    folder.mkdir(exist_ok=True)
+    for number in range(1, items + 1):
+        f = item_fields(number, rng)
+        f["status"] = "proposed"
+        f["risk"] = "minimal"
+        f["deps"] = [f"AI-{number - 1}"] if number > 1 else []
+        (folder / item_name(f)).write_text(render(f))
+    return root

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.generate import generate
+from bench.generate import generate, generate_chain
 
 PY = sys.executable
 TYPER_APP = (
@@ -141,7 +141,7 @@ def cli(*args: str) -> list[str]:
     return [shutil.which("backlogctl") or "backlogctl", *args]
 
 
-def run(items: list[int], commits: int, runs: int, workdir: Path) -> str:
+def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: tuple[int, ...] = ()) -> str:
     env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache"), "NO_COLOR": "1", "COLUMNS": "120"}
     cold = {**env, "BACKLOGCTL_NO_CACHE": "1"}
     rows: list[tuple[str, str, Figure, str, Figure | None]] = []
@@ -182,6 +182,30 @@ def run(items: list[int], commits: int, runs: int, workdir: Path) -> str:
         plain, declared = interleaved(cli("lint"), root, with_ten_fields(root), cold, runs)
         row(size, "lint cold, backlog.yaml without fields", plain)
         row(size, "lint cold, ten declared fields", declared, "lint without fields", plain)
+        # issue 19: stability and the pack against plain rank, same run, warm
+        rank_warm = measure(cli("rank"), root, env, runs)
+        for what, argv in (
+            ("rank --stability warm", cli("rank", "--stability")),
+            (
+                "report --format html warm",
+                cli("report", "--format", "html", "-o", str(workdir / "pack.html")),
+            ),
+        ):
+            row(size, what, measure(argv, root, env, runs), "rank warm", rank_warm)
+    # issue 11: one depends_on chain through the whole backlog (inheritance must stay linear)
+    for n in chain_items:
+        root = generate_chain(workdir / f"chain-{n}", n)
+        size = f"{n:,} chained items"
+        rank_warm = measure(cli("rank"), root, env, runs)
+        row(size, "rank warm", rank_warm)
+        for what, argv in (
+            ("rank --stability warm", cli("rank", "--stability")),
+            (
+                "report --format html warm",
+                cli("report", "--format", "html", "-o", str(workdir / "pack.html")),
+            ),
+        ):
+            row(size, what, measure(argv, root, env, runs), "rank warm", rank_warm)
     if commits:
         n = max(items)
         root = generate(workdir / f"history-{n}", n, commits=commits, branches=200)
@@ -257,16 +281,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items", default="1000,10000", help="comma-separated backlog sizes")
     parser.add_argument("--commits", type=int, default=10000, help="git history length (0: none)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--chain", default="10000", help="comma-separated lengths of a depends_on chain (0: none)"
+    )
     parser.add_argument("--quick", action="store_true", help="200 items, 300 commits, 2 runs (CI smoke)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args(argv)
     if args.quick:
-        args.items, args.commits = "200", 300
+        args.items, args.commits, args.chain = "200", 300, "200"
         args.runs = min(args.runs, 2)
     sizes = [int(s) for s in args.items.split(",") if s]
+    chains = tuple(int(s) for s in args.chain.split(",") if s and int(s) > 0)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        print(run(sizes, args.commits, args.runs, args.keep))
+        print(run(sizes, args.commits, args.runs, args.keep, chains))
         return
     with tempfile.TemporaryDirectory(prefix="backlogctl-bench-") as folder:
-        print(run(sizes, args.commits, args.runs, Path(folder)))
+        print(run(sizes, args.commits, args.runs, Path(folder), chains))

@@ -626,7 +626,7 @@ def build(dest: Path) -> None:
 
 
 def apply_change(dest: Path, step: Change, files: dict[str, Path], final: dict[str, str]) -> None:
-    assignments = [f"{name}={new}" for name, (_, new) in step.fields.items()]
+    assignments = [f"{name}:={new}" for name, (_, new) in step.fields.items()]  # YAML spellings
     if step.reviewed:
         assignments.append(f"last_reviewed={step.when[:10]}")
     backlogctl(dest, "set", step.item, *assignments)

@@ -341,9 +341,7 @@ def test_utf8_bom_is_read_and_kept_on_edit(backlog: Path, run: Callable[..., Any
 def test_crlf_is_kept_everywhere_on_edit(backlog: Path, run: Callable[..., Any]) -> None:
     path = place(backlog, "crlf")
     before = path.read_bytes()
-    result = run(
-        "set", "AI-2", "scores.business_value=8", "tags=[churn, b2b]", 'notes="two\\nlines"', "--force"
-    )
+    result = run("set", "AI-2", "scores.business_value=8", "tags=[churn, b2b]", "notes=two\nlines", "--force")
     assert result.exit_code == 0, result.output
     after = path.read_bytes()
     assert b"\n" not in after.replace(b"\r\n", b""), "a bare LF in a CRLF file"

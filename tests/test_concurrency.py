@@ -75,7 +75,8 @@ def test_concurrent_sets_never_lose_an_update(backlog: Path) -> None:
     conflicts = 0
     for round_ in range(3):
         processes = [
-            backlogctl(backlog, "set", "AI-1", f"field_{i}={round_ * 100 + i}") for i in range(WRITERS)
+            backlogctl(backlog, "set", "AI-1", f"field_{i}={round_ * 100 + i}", "--force")
+            for i in range(WRITERS)
         ]
         results = finish(processes)
         data = store_read.load_mapping(path)

@@ -314,7 +314,7 @@ def test_cli_set_keeps_bom_crlf_and_every_other_byte(
     path = backlog / "items" / "AI-1-generated.yaml"
     raw = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
     path.write_bytes(raw)
-    result = run("set", "AI-1", f"{dotted}={_yaml_arg(value)}", "--force")
+    result = run("set", "AI-1", f"{dotted}:={_yaml_arg(value)}", "--force")
     assert "Traceback" not in result.output
     after_raw = path.read_bytes()
     if result.exit_code != 0:

@@ -104,7 +104,8 @@ def test_close_commit_commits_pending_marks_only(git_backlog: Path, run: Run) ->
 
     assert result.exit_code == 0, result.output
     committed = git(git_backlog, "show", "--name-only", "--format=", "HEAD").split()
-    assert len(committed) == 1 and committed[0].startswith(f"items/{marked}-")
+    assert len(committed) == 2 and committed[0].startswith(f"items/{marked}-")
+    assert committed[1] == f"reviews/{TODAY}.md", "the decision record goes into the same commit"
     assert git(git_backlog, "status", "--porcelain").strip().startswith(f"M items/{edited}-")
     assert git(git_backlog, "rev-parse", f"review/{TODAY}^{{commit}}") == git(
         git_backlog, "rev-parse", "HEAD"

@@ -117,13 +117,16 @@ def stable_backlog() -> list[Item]:
 
 
 def test_stability_is_seeded_and_reproducible() -> None:
-    first = scoring.stability(stable_backlog(), CONFIG, runs=200, seed=7, top=3)
-    again = scoring.stability(stable_backlog(), CONFIG, runs=200, seed=7, top=3)
+    ranking = scoring.rank(stable_backlog(), CONFIG)
+    first = scoring.stability(ranking, CONFIG, runs=200, seed=7, top=3)
+    again = scoring.stability(scoring.rank(stable_backlog(), CONFIG), CONFIG, runs=200, seed=7, top=3)
     assert first == again
 
 
 def test_stability_tells_settled_places_from_coin_tosses() -> None:
-    report = {s.id: s for s in scoring.stability(stable_backlog(), CONFIG, runs=300, top=2)}
+    report = {
+        s.id: s for s in scoring.stability(scoring.rank(stable_backlog(), CONFIG), CONFIG, runs=300, top=2)
+    }
     assert (report["AI-1"].low, report["AI-1"].high, report["AI-1"].top) == (1, 1, 1.0)
     assert report["AI-6"].top == 0.0
     assert report["AI-6"].low == report["AI-6"].high == 6

@@ -264,3 +264,17 @@ def test_lint_warns_when_the_labs_template_lacks_declared_fields(
         "template-field  templates/item.yaml lacks the declared field(s) model_ref, annex_iii_area,"
         in result.stdout
     )
+
+
+def test_stability_perturbs_a_custom_score_by_one_step(lab: Path) -> None:
+    from backlogctl.scoring import rank
+    from backlogctl.scoring.stability import draws_for
+
+    loaded = backlog_module.load(lab)
+    ranking = rank(loaded.items, loaded.config)
+    steps = scales.steps_for(loaded.config.score_scales())
+    moved = set()
+    for drawn in draws_for(ranking, None, None, steps):
+        for run in drawn.values["strategic_fit"].tolist():
+            moved.update((key, value) for key, value in zip(drawn.ids, run, strict=True))
+    assert moved == {("AI-1", 3.0), ("AI-1", 4.0), ("AI-1", 5.0), ("AI-2", 1.0), ("AI-2", 2.0), ("AI-2", 3.0)}

@@ -141,6 +141,9 @@ def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> li
 class Created:
     id: str
     path: Path
+    commit: str | None = None
+    relative: str = ""
+    """The path from the backlog's root, posix, as shown to users."""
 
 
 def _schema_line(backlog_dir: BacklogDir, path: Path) -> str:
@@ -186,6 +189,78 @@ def new_item(
         _check(body, path, template.item_model(backlog_dir.config))
         store.create(path, _schema_line(backlog_dir, path) + body)
     return Created(item_id, path)
+
+
+def create(
+    start: Path,
+    title: str,
+    *,
+    kind: str | None = None,
+    owner: str | None = None,
+    sets: list[str] | None = None,
+    commit: bool = False,
+    why: str | None = None,
+) -> Created:
+    """`new`: an item from the template with the next free id, committed all or nothing with ``commit``."""
+    import dataclasses
+
+    from backlogctl import config, history
+    from backlogctl.assign import parse_assignments
+
+    if not title.strip():
+        raise InputError("the title is empty; give the item a name people will say in the meeting")
+    backlog_dir = config.load(start)
+    fields = parse_assignments(sets or [], item_model=template.item_model(backlog_dir.config))
+    if "id" in fields:
+        raise InputError("new picks the id itself (the next free one); leave out --set id=...")
+    if "title" in fields:
+        raise InputError("the title is the first argument of new; leave out --set title=...")
+    fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
+    # The highest id per prefix at any branch tip: new ids go above it.
+    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
+    if commit:
+        history.ensure_can_commit(backlog_dir.root)
+        _refuse_what_the_hook_refuses(backlog_dir, title, fields)
+    created, sha = history.commit_change(
+        backlog_dir.root,
+        lambda: new_item(backlog_dir, title, fields, taken=taken),
+        written=lambda c: [c.path],
+        message=lambda c: history.full_message(f"{c.id}: add {title}", why),
+        commit=commit,
+    )
+    shown = created.path.relative_to(backlog_dir.root).as_posix()
+    return dataclasses.replace(created, commit=sha, relative=shown)
+
+
+def _refuse_what_the_hook_refuses(backlog_dir: BacklogDir, title: str, fields: dict[str, Any]) -> None:
+    """With a pre-commit hook that lints, an item still at placeholders would be refused: say so first."""
+    from backlogctl import history
+    from backlogctl.backlog import Backlog, entries_from
+    from backlogctl.lint import check
+
+    if not history.hook_lints(backlog_dir.root):
+        return
+    text = with_declared_fields(template_text(backlog_dir), backlog_dir.config)
+    prefix = backlog_dir.config.id_prefix
+    values = {"title": title, "created": dt.date.today(), **fields, "id": f"{prefix}-0"}
+    for dotted, value in values.items():
+        text = store.set_value(text, dotted, value)
+    path = backlog_dir.items_path / ids.file_name(f"{prefix}-0", title)
+    data = store.parse(text, path)
+    entry = entries_from([store.Loaded(path, data)], model=template.item_model(backlog_dir.config))[0]
+    missing = [
+        p.message.split(" ", 1)[0]
+        for p in check(Backlog(backlog_dir, [entry]), locate=False)
+        if p.rule == "incomplete"
+    ]
+    if missing:
+        options = " ".join(f"--set {name}=..." for name in missing)
+        raise InputError(
+            "the pre-commit hook runs backlogctl lint, which would refuse this item: "
+            f"{', '.join(missing)} would still be empty or placeholders. Give them: {options}; "
+            "or create the item without --commit, fill it in, and commit it then (nothing was written)"
+        )
 
 
 def _check(text: str, path: Path, model: type[Item]) -> None:

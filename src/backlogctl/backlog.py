@@ -77,9 +77,15 @@ class Backlog:
     def find(self, item_id: str) -> Entry:
         """The entry whose id is ``item_id`` (case-insensitive), or NotFoundError."""
         wanted = item_id.upper()
-        for entry in self.entries:
-            if entry.id is not None and entry.id.upper() == wanted:
-                return entry
+        found = [e for e in self.entries if e.id is not None and e.id.upper() == wanted]
+        if len(found) > 1:
+            files = " and ".join(self.relative(e.path) for e in found)
+            raise InputError(
+                f"id {found[0].id} is held by {len(found)} files, {files}; give one a new id with "
+                f"'backlogctl renumber {found[0].id} --file {self.relative(found[-1].path)}'"
+            )
+        if found:
+            return found[0]
         for entry in self.entries:
             # A file that cannot be read has no id; its name still tells whose it is.
             if ids.name_matches(entry.path.name, wanted):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -58,6 +59,23 @@ class Statuses(BaseModel):
         return self
 
 
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def ref_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a valid git ref name (git check-ref-format's rules), or None."""
+    bad = _REF_FORBIDDEN.search(name)
+    if bad:
+        return f"it contains {bad.group()!r} (no spaces, control characters or ~^:?*[\\)"
+    if name.startswith(("-", "/")) or name.endswith(("/", ".")) or "//" in name:
+        return "it may not start with - or /, end with / or ., or contain //"
+    if ".." in name or "@{" in name:
+        return "it may not contain .. or @{"
+    if any(part.startswith(".") or part.endswith(".lock") for part in name.split("/")):
+        return "no part may start with . or end with .lock"
+    return None
+
+
 class Review(BaseModel):
     """How often items are reviewed."""
 
@@ -65,6 +83,15 @@ class Review(BaseModel):
 
     cadence_days: int = Field(14, ge=1, description="Days after which an open item is due for review.")
     tag_prefix: str = Field("review/", description="Prefix of the git tags that mark a closed review.")
+
+    @field_validator("tag_prefix")
+    @classmethod
+    def _ref_name(cls, value: str) -> str:
+        # It reaches `git tag` as an argument: the tag it makes must be a valid ref name.
+        problem = ref_name_problem(f"{value}2026-01-01")
+        if problem:
+            raise ValueError(f"{value!r} cannot start a git tag name: {problem}")
+        return value
 
 
 class Criterion(BaseModel):

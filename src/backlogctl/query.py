@@ -26,9 +26,23 @@ def select(
     statuses: list[str] | None = None,
     tags: list[str] | None = None,
     owner: str | None = None,
+    known_statuses: Iterable[str] | None = None,
 ) -> list[Item]:
-    """Items matching every given filter (each filter: any of its values)."""
+    """Items matching every given filter (each filter: any of its values).
+
+    With ``known_statuses``, a status filter that names none of them is a
+    typo, refused with the list, not an empty result.
+    """
     wanted_status = set(statuses or [])
+    if known_statuses is not None:
+        known = list(known_statuses)
+        unknown = sorted(wanted_status.difference(known))
+        if unknown:
+            from difflib import get_close_matches
+
+            close = get_close_matches(unknown[0], known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(f"unknown status {unknown[0]!r}{hint} (statuses: {', '.join(known)})")
     wanted_tags = set(tags or [])
     return [
         item

@@ -14,7 +14,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 CommitOption = Annotated[
-    bool, typer.Option("--commit", help="Commit the written files (and only them) to git.")
+    bool, typer.Option("--commit", help="Commit the written files (and only them) to git; all or nothing.")
+]
+MessageOption = Annotated[
+    str | None,
+    typer.Option("--message", "-m", help="Why: written into the commit message.", metavar="TEXT"),
 ]
 
 
@@ -137,55 +141,61 @@ def review_due_command(
 @_review_command("mark")
 def review_mark_command(
     ctx: typer.Context,
-    item_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids of the items reviewed.")],
+    item_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="Ids of the items reviewed.")
+    ] = None,
+    all_due: Annotated[bool, typer.Option("--due", help="Mark every item that is due for review.")] = False,
     commit: CommitOption = False,
+    message: MessageOption = None,
 ) -> None:
     """Set last_reviewed to today on the given items (comments and layout survive).
 
-    Example: backlogctl review mark AI-7 AI-12 --commit
+    Every file is checked before any is written; with --commit all go into one commit.
+
+    Example: backlogctl review mark AI-7 AI-12 --commit -m "weekly review"
     """
-    import datetime as dt
+    from backlogctl import review
 
-    from backlogctl import backlog as backlog_module
-    from backlogctl import history, review
-
-    today = dt.date.today()
-    backlog = backlog_module.load(start_dir(ctx))
-    if commit:
-        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
-    edits = review.mark(backlog, item_ids, today)
-    written = [edit.path for edit in edits if edit.changed]
-    ids = [backlog.find(i).id or i for i in item_ids]
-    if commit and written:
-        history.commit_files(
-            backlog.root, written, f"Review {today}: {', '.join(ids)} last_reviewed → {today}"
-        )
-    for item_id, edit in zip(ids, edits, strict=True):
+    marked = review.mark(start_dir(ctx), item_ids or [], all_due=all_due, commit=commit, why=message)
+    for item_id, changed in zip(marked.ids, marked.changed, strict=True):
         typer.echo(
-            f"{item_id}: last_reviewed → {today}" if edit.changed else f"{item_id}: already reviewed today"
+            f"{item_id}: last_reviewed → {marked.day}" if changed else f"{item_id}: already reviewed today"
         )
 
 
 @_review_command("close")
-def review_close_command(ctx: typer.Context, commit: CommitOption = False) -> None:
-    """Close the review: tag HEAD as review/YYYY-MM-DD, which last-review then names.
+def review_close_command(
+    ctx: typer.Context,
+    attendee: Annotated[
+        list[str] | None, typer.Option("--attendee", help="Who took part. Repeatable.", metavar="NAME")
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit review marks not committed yet, with the record.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Move today's tag if a review was closed today already.")
+    ] = False,
+    message: MessageOption = None,
+) -> None:
+    """Close the review: write reviews/YYYY-MM-DD.md, commit it and tag that commit review/YYYY-MM-DD.
 
-    With --commit, review marks not yet committed (item files whose only
-    change is last_reviewed set to today) are committed first.
+    Checks everything first: today's tag must not exist (--force moves it) and
+    review marks must be committed (--commit commits them with the record).
 
-    Example: backlogctl review close --commit
+    Example: backlogctl review close --attendee anna --attendee ben --commit
     """
-    import datetime as dt
+    from backlogctl import review
+    from backlogctl.render import review_record
 
-    from backlogctl import config, review
-
-    backlog_dir = config.load(start_dir(ctx))
-    name, committed = review.close(
-        backlog_dir.root,
-        backlog_dir.config.review.tag_prefix,
-        dt.date.today(),
-        items_dir=backlog_dir.config.items_dir if commit else None,
+    closed = review.close(
+        start_dir(ctx),
+        render=review_record.markdown,
+        attendees=attendee,
+        commit_marks=commit,
+        force=force,
+        why=message,
     )
-    if committed:
-        typer.echo(f"committed {committed} review marks")
-    typer.echo(f"tagged {name}; 'changes --since last-review' now starts here")
+    if closed.marks:
+        typer.echo(f"committed {closed.marks} review marks")
+    typer.echo(f"wrote {closed.record.parent.name}/{closed.record.name}")
+    typer.echo(f"tagged {closed.tag}; 'changes --since last-review' now starts here")

@@ -19,7 +19,18 @@ SetOption = Annotated[
         metavar="FIELD=VALUE",
     ),
 ]
-CommitOption = Annotated[bool, typer.Option("--commit", help="Commit the written file (and only it) to git.")]
+CommitOption = Annotated[
+    bool,
+    typer.Option(
+        "--commit", help="Commit the written file (and only it) to git; all or nothing (see docs/editing.md)."
+    ),
+]
+MessageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--message", "-m", help="Why: written into the commit message (with --commit).", metavar="TEXT"
+    ),
+]
 
 
 @command("init")
@@ -50,25 +61,21 @@ def new_command(
     owner: Annotated[str | None, typer.Option(help="The person who answers for the item.")] = None,
     sets: SetOption = None,
     commit: CommitOption = False,
+    message: MessageOption = None,
 ) -> None:
     """Create an item from the template; prints its id and path.
 
+    Without --kind the template's kind stands (the shipped template says new;
+    a lab template that leaves it empty leaves it empty, and lint asks for it).
+
     Example: backlogctl new "Churn prediction" --kind new --owner anna --set scores.effort=5
     """
-    from backlogctl import authoring, config, history
+    from backlogctl import authoring
 
-    backlog_dir = config.load(start_dir(ctx))
-    fields = authoring.parse_assignments(sets or [])
-    fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
-    # The highest id per prefix at any branch tip: new ids go above it.
-    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
-    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
-    if commit:
-        history.ensure_can_commit(backlog_dir.root)  # before writing: a refused --commit changes nothing
-    created = authoring.new_item(backlog_dir, title, fields, taken=taken)
-    if commit:
-        history.commit_files(backlog_dir.root, [created.path], f"{created.id}: add {title}")
-    typer.echo(f"{created.id}\t{created.path.relative_to(backlog_dir.root).as_posix()}")
+    created = authoring.create(
+        start_dir(ctx), title, kind=kind, owner=owner, sets=sets, commit=commit, why=message
+    )
+    typer.echo(f"{created.id}\t{created.relative}")
 
 
 @command("list")
@@ -89,7 +96,9 @@ def list_command(
     from backlogctl.render import listing
 
     backlog = backlog_module.load(start_dir(ctx))
-    rows = query.select(backlog.items, statuses=status, tags=tag, owner=owner)
+    rows = query.select(
+        backlog.items, statuses=status, tags=tag, owner=owner, known_statuses=backlog.config.statuses.names
+    )
     with dialect.output_to(output_file):
         listing.render(rows, output)
     skipped = len(backlog.entries) - len(backlog.items)
@@ -125,38 +134,27 @@ def set_command(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. AI-7.")],
     assignments: Annotated[
-        list[str], typer.Argument(metavar="FIELD=VALUE...", help="Dotted field paths; values read as YAML.")
+        list[str],
+        typer.Argument(
+            metavar="FIELD=VALUE...",
+            help=(
+                "Dotted field paths. Text fields take VALUE literally, others read it as YAML; "
+                "FIELD:=YAML forces YAML, FIELD=@PATH reads a file, FIELD=@- standard input."
+            ),
+        ),
     ],
-    force: Annotated[bool, typer.Option(help="Write even if the result fails the schema.")] = False,
+    force: Annotated[bool, typer.Option(help="Write even if lint would refuse the result.")] = False,
     commit: CommitOption = False,
+    message: MessageOption = None,
 ) -> None:
     """Edit fields of one item; comments, order and formatting survive.
 
-    Example: backlogctl set AI-7 scores.business_value=8 status=ready --commit
+    Example: backlogctl set AI-7 "description=Predicts churn: monthly" status=ready --commit -m "agreed"
     """
-    from backlogctl import authoring, history, query, template
-    from backlogctl import backlog as backlog_module
+    from backlogctl import editing
 
-    backlog = backlog_module.load(start_dir(ctx))
-    entry = query.entry_for(backlog, item_id)
-    changes = authoring.parse_assignments(assignments)
-    if commit:
-        history.ensure_can_commit(backlog.root)  # before writing: a refused --commit changes nothing
-    model = template.item_model(backlog.config)
-    edit = authoring.set_fields(entry.path, changes, force=force, model=model)
-    label = entry.id or item_id
-    if not edit.changed:
-        typer.echo(f"{label}: nothing to change")
-        return
-    summary = "; ".join(f"{field} {_short(old)} → {_short(new)}" for field, old, new in edit.changes)
-    if commit:
-        history.commit_files(backlog.root, [entry.path], f"{label}: {summary}")
-    typer.echo(f"{label}: {summary}")
-
-
-def _short(value: object) -> str:
-    text = "∅" if value is None else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    edit = editing.set_fields(start_dir(ctx), item_id, assignments, force=force, commit=commit, why=message)
+    typer.echo(f"{edit.id}: {edit.summary()}" if edit.changed else f"{edit.id}: nothing to change")
 
 
 @command("schema")

@@ -72,15 +72,7 @@ def rank_command(
         view.movement = scoring.movement(view.ranking, then)
     if stability:
         view.stability_top = top or 5
-        found = scoring.stability(
-            backlog.items,
-            backlog.config,
-            model=model,
-            formula=formula,
-            top=view.stability_top,
-            include_all=include_all,
-            excluded=prioritise.unranked(backlog, view.ranking),
-        )
+        found = scoring.stability(view.ranking, backlog.config, top=view.stability_top)
         view.stability = {s.id: s for s in found}
     with dialect.output_to(output_file):
         render.render(view, output)

@@ -14,29 +14,58 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from backlogctl.history.branches import branch_highest_ids
-    from backlogctl.history.commit import commit_files, ensure_can_commit, tag_review, uncommitted_marks
+    from backlogctl.history.commit import (
+        commit_change,
+        commit_files,
+        ensure_can_commit,
+        ensure_clean,
+        full_message,
+        hook_lints,
+        messages,
+        tag_exists,
+        tag_review,
+        uncommitted_items,
+        uncommitted_marks,
+        why_of,
+    )
     from backlogctl.history.snapshot import backlog_at, resolve, titles_at
 
 _HOMES = {
     "backlog_at": "snapshot",
     "branch_highest_ids": "branches",
+    "commit_change": "commit",
     "commit_files": "commit",
     "ensure_can_commit": "commit",
+    "ensure_clean": "commit",
+    "full_message": "commit",
+    "hook_lints": "commit",
+    "messages": "commit",
     "resolve": "snapshot",
+    "tag_exists": "commit",
     "tag_review": "commit",
     "titles_at": "snapshot",
+    "uncommitted_items": "commit",
     "uncommitted_marks": "commit",
+    "why_of": "commit",
 }
 
 __all__ = [
     "backlog_at",
     "branch_highest_ids",
+    "commit_change",
     "commit_files",
     "ensure_can_commit",
+    "ensure_clean",
+    "full_message",
+    "hook_lints",
+    "messages",
     "resolve",
+    "tag_exists",
     "tag_review",
     "titles_at",
+    "uncommitted_items",
     "uncommitted_marks",
+    "why_of",
 ]
 
 

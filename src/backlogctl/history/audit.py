@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from backlogctl.history.renumbering import follow
 from backlogctl.history.snapshot import LAST_REVIEW
 from backlogctl.history.trail import Trail
 
@@ -66,7 +67,7 @@ def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistor
         key = f"history\x1f{trail.folder}\x1f{item_id.upper()}\x1f{tip}"
         cached = trail.cache.result(key)
         if isinstance(cached, ItemHistory):
-            return cached
+            return follow(root, cached)
         changes: list[Change] = []
         for commits in (trail.item_commits(tip, item_id), None):
             if commits is None and changes:
@@ -86,7 +87,7 @@ def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistor
         canonical = shown.get("id", item_id) if isinstance(shown, dict) else item_id
         result = ItemHistory(str(canonical), changes)
         trail.cache.store_result(key, result)
-        return result
+    return follow(root, result)
 
 
 def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -> BacklogChanges:

@@ -143,7 +143,7 @@ def file_name(ctx: Context) -> Iterator[Finding]:
     scores). What is left of the template counts as missing.""",
 )
 def incomplete(ctx: Context) -> Iterator[Finding]:
-    """Every field the item's status (or a require_when condition) requires is filled in, not a placeholder."""
+    """Every field the item's status or a require_when condition requires is filled in."""
     conditions = ctx.config.require_when
     for entry, data in _readable(ctx):
         status = data.get("status")

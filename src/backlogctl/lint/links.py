@@ -34,7 +34,8 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
             others = ", ".join(ctx.backlog.relative(e.path) for e in entries if e is not entry)
             yield Finding(
                 entry,
-                f"id {item_id} is also used by {others}; give one of them a new id",
+                f"id {item_id} is also used by {others}; give one of them a new id with "
+                f"'backlogctl renumber {item_id} --file {ctx.backlog.relative(entry.path)}'",
                 field="id",
             )
 

@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any
 
 from backlogctl.history.audit import BacklogChanges, Change, ItemHistory
+from backlogctl.history.commit import why_of
 from backlogctl.render.text import markdown, terminal
 from backlogctl.review import DueItem
 
@@ -41,6 +42,9 @@ def history_text(history: ItemHistory) -> str:
         head = changes[0]
         subject = head.message.splitlines()[0] if head.message else ""
         lines.append(f"{head.date[:10]}  {sha[:8]}  {head.author}  {subject}")
+        why = why_of(head.message) if head.message else None
+        if why:
+            lines.append(f"    why: {' '.join(why.split())}")
         lines += [f"    {describe(change)}" for change in changes]
     return terminal("\n".join(lines))
 

@@ -77,11 +77,10 @@ def build(
     problems = lint.check(backlog, today=today)
     gate = prioritise.lint_gate(backlog, problems)
     ranking = prioritise.rank_backlog(backlog, model=model, gate=gate)
-    excluded = prioritise.unranked(backlog, ranking)
     baseline, then = _baseline(backlog.root, since, model)
     changes = None if then is None else _changes(backlog, then)
     moved = scoring.movement(ranking, then.ranking) if then is not None else {}
-    places = scoring.stability(backlog.items, config, model=model, top=top, excluded=excluded)
+    places = scoring.stability(ranking, config, top=top)
     titles = {item.id: item.title for item in backlog.items}
     return Pack(
         name=config.name,

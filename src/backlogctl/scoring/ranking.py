@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +45,8 @@ class Ranking:
     model: str
     entries: list[Ranked] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
+    compiled: Compiled | None = None
+    """The model the items were scored with (the stability analysis runs it again)."""
 
     def top(self, count: int | None) -> list[Ranked]:
         return self.entries if count is None else self.entries[:count]
@@ -85,7 +88,7 @@ def rank_with(
     excluded: Mapping[str, str] | None = None,
 ) -> Ranking:
     """`rank` with a compiled model (the stability analysis reuses it)."""
-    ranking = Ranking(compiled.name)
+    ranking = Ranking(compiled.name, compiled=compiled)
     scored: dict[str, Score] = {}
     chosen: dict[str, Item] = {}
     for item in sorted(items, key=lambda i: natural_key(i.id)):
@@ -136,6 +139,16 @@ class Order:
             if item.status not in closed:
                 for needed in self.needs[key]:
                     self.dependents[needed].append(key)
+        self.needs_by_tie = {
+            key: sorted(needs, key=self.tie.__getitem__) for key, needs in self.needs.items()
+        }
+        self.components = components(self.dependents)
+        """Strongly connected components of the dependents graph, each after those it reaches."""
+        component = {key: number for number, members in enumerate(self.components) for key in members}
+        self.successors: list[list[int]] = [
+            sorted({component[d] for m in members for d in self.dependents[m]} - {number})
+            for number, members in enumerate(self.components)
+        ]
 
     def __call__(self, own: Mapping[str, float]) -> list[tuple[str, float, str | None]]:
         effective, origin = self.inherit(own)
@@ -151,56 +164,103 @@ class Order:
     def inherit(self, own: Mapping[str, float]) -> tuple[dict[str, float], dict[str, str | None]]:
         """Each item's effective score: the highest own score among it and its open dependents.
 
-        Dependents count transitively (AI-1 <- AI-2 <- AI-3 lifts AI-1 to AI-3's score).
+        Dependents count transitively (AI-1 <- AI-2 <- AI-3 lifts AI-1 to AI-3's score). One pass
+        over the strongly connected components, dependents before what they depend on, so a chain
+        of any length costs linear time; the items of a cycle share their best score.
         """
         effective = dict(own)
         origin: dict[str, str | None] = dict.fromkeys(own)
         tie = self.tie
-        for key, direct in self.dependents.items():
-            if not direct:
+        best: dict[int, tuple[float, str]] = {}  # component -> (highest score, its item)
+        for number, members in enumerate(self.components):
+            score, source = -math.inf, ""
+            candidates = [(own[m], m) for m in members]
+            candidates += [best[c] for c in self.successors[number]]
+            for value, key in candidates:
+                if not source or value > score or (value == score and tie[key] < tie[source]):
+                    score, source = value, key
+            best[number] = (score, source)
+            if len(candidates) == 1:
                 continue
-            best, source = own[key], None
-            seen, stack = {key}, list(direct)
-            while stack:
-                other = stack.pop()
-                if other in seen:
-                    continue
-                seen.add(other)
-                stack.extend(self.dependents[other])
-                score = own[other]
-                if score > best or (score == best and source is not None and tie[other] < tie[source]):
-                    best, source = score, other
-            effective[key], origin[key] = best, source
+            for member in members:
+                if own[member] < score:
+                    effective[member], origin[member] = score, source
         return effective, origin
 
     def _prerequisites_first(self, keys: list[str]) -> list[str]:
         """Keep the tie order, but put each item's prerequisites in the group directly before it."""
         if len(keys) == 1:
             return keys
-        position = {key: index for index, key in enumerate(keys)}
+        inside = set(keys)
+        needs = self.needs_by_tie
         placed: list[str] = []
         done: set[str] = set()
         for key in keys:
             if key in done:
                 continue
-            # depth-first, prerequisites before the item, without recursion (chains may be long)
             done.add(key)
-            stack: list[tuple[str, list[str]]] = [(key, self._needs_in(key, position, done))]
+            if not needs[key]:  # most items need nothing: no walk
+                placed.append(key)
+                continue
+            # depth-first, prerequisites (in tie order) before the item, without recursion
+            stack = [key]
+            pending = [iter(needs[key])]
             while stack:
-                current, pending = stack[-1]
-                if pending:
-                    needed = pending.pop(0)
-                    if needed not in done:
+                for needed in pending[-1]:
+                    if needed in inside and needed not in done:
                         done.add(needed)
-                        stack.append((needed, self._needs_in(needed, position, done)))
+                        stack.append(needed)
+                        pending.append(iter(needs[needed]))
+                        break
                 else:
-                    placed.append(current)
-                    stack.pop()
+                    placed.append(stack.pop())
+                    pending.pop()
         return placed
 
-    def _needs_in(self, key: str, position: Mapping[str, int], done: set[str]) -> list[str]:
-        needs = [n for n in self.needs[key] if n in position and n not in done]
-        return sorted(needs, key=position.__getitem__)
+
+def components(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components, each listed after every component it reaches.
+
+    Tarjan's algorithm without recursion (dependency chains may be thousands long).
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(graph[root]))]
+        while work:
+            node, successors = work[-1]
+            for successor in successors:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(graph[successor])))
+                    break
+                if successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    members: list[str] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    found.append(members)
+    return found
 
 
 def tie_key(item: Item) -> tuple[float, dt.date, tuple[str, int, str]]:

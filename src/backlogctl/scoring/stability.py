@@ -1,29 +1,49 @@
-"""How settled each place is: seeded Monte Carlo over weights and scores.
+"""How settled each place is: a seeded Monte Carlo over the ranking's inputs.
 
-Each run multiplies every weight of a weighted model by a factor in
-[0.5, 1.5] and moves every score at most one step along its scale (the next
-Fibonacci number, impact step or feasibility point; confidence by up to 0.1,
-reach by up to 20 %), then ranks again with the same rules. Seeded, so the same
-backlog always gives the same report.
+Each run moves the inputs (see `draws`: every weight of a weighted model by a
+factor in [1 - spread, 1 + spread], every score up to N steps along its scale,
+confidence by up to 0.1, reach by up to 20 %; or, with a session, each rated
+score drawn from one rater's value) and orders the ranked items again with the
+ranking's rules. The runs are arrays (NumPy): scores for all runs at once, the
+inherited scores in one pass over the dependency graph's components, one sort
+per run. The ranking is reused, never ranked again. Seeded: the same backlog
+always gives the same report.
 """
 
 from __future__ import annotations
 
-import math
-import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from backlogctl.config import Config
-from backlogctl.model import Item
-from backlogctl.scales import BUILTIN, steps_for
-from backlogctl.scoring.formula import EvaluationError
-from backlogctl.scoring.models import Compiled, read_inputs, select
-from backlogctl.scoring.ranking import Order, rank_with
+from backlogctl.scales import steps_for
+from backlogctl.scoring.draws import Draws, Perturbation
+from backlogctl.scoring.models import Compiled
+from backlogctl.scoring.ranking import Order, Ranking
 
-WEIGHT_SPREAD = 0.5
-STEPS: dict[str, tuple[float, ...]] = steps_for(BUILTIN)
-"""Steps of the built-in scales; a backlog's own come from ``steps_for(config.score_scales())``."""
+if TYPE_CHECKING:
+    from backlogctl.scoring.draws import Floats, Ints
+
+__all__ = ["Perturbation", "Settled", "Stability", "draws_for", "stability"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """When a place counts as settled: its 5th-95th percentile range spans at most ``places``
+    places, or it is in (or out of) the top N in at least ``share`` of the runs."""
+
+    places: int = 2
+    share: float = 0.9
+
+    def __call__(self, low: int, high: int, top: float) -> bool:
+        return high - low <= self.places or top >= self.share or top <= 1 - self.share
+
+    def describe(self, top: int) -> str:
+        return (
+            f"settled: its rank range (5th-95th percentile) spans at most {self.places} places, "
+            f"or it is in, or out of, the top {top} in at least {self.share:.0%} of the runs"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,84 +55,194 @@ class Stability:
     low: int
     high: int
     top: float
+    settled: bool = False
+
+
+def draws_for(
+    ranking: Ranking,
+    settings: Perturbation | None = None,
+    ratings: Mapping[str, Mapping[str, Sequence[float]]] | None = None,
+    scale_steps: Mapping[str, tuple[float, ...]] | None = None,
+) -> Iterator[Draws]:
+    """The perturbed inputs of every run for the ranked items, in batches of runs
+    (``ratings``: draw from a session's values instead)."""
+    from backlogctl.scoring import draws
+
+    compiled = _compiled(ranking)
+    settings = settings or Perturbation()
+    items = [entry.item for entry in ranking.entries]
+    if ratings is not None:
+        return draws.session(items, compiled, ratings, settings)
+    return draws.perturbation(items, compiled, settings, scale_steps or draws.STEPS)
 
 
 def stability(
-    items: Sequence[Item],
+    ranking: Ranking,
     config: Config,
     *,
-    model: str | None = None,
-    formula: str | None = None,
-    runs: int = 500,
-    seed: int = 0,
+    runs: int | None = None,
+    seed: int | None = None,
     top: int = 5,
-    include_all: bool = False,
-    excluded: Mapping[str, str] | None = None,
+    settings: Perturbation | None = None,
+    ratings: Mapping[str, Mapping[str, Sequence[float]]] | None = None,
+    settled: Settled | None = None,
 ) -> list[Stability]:
     """Per ranked item: its rank, the 5th-95th percentile of its rank, P(rank <= top)."""
-    compiled = select(config, model, formula)
-    base = rank_with(items, config, compiled, include_all=include_all, excluded=excluded)
-    chosen = {entry.item.id: entry.item for entry in base.entries}
-    values = {key: read_inputs(item, compiled)[0] for key, item in chosen.items()}
-    steps = steps_for(config.score_scales())
-    rng = random.Random(seed)
-    places: dict[str, list[int]] = {key: [] for key in chosen}
-    ordered = Order(chosen, config.statuses.closed)
-    for _ in range(runs):
-        perturbed = _perturb_weights(compiled, rng)
-        own = {key: _value(perturbed, _perturb_scores(values[key], rng, steps)) for key in chosen}
-        for place, (key, _effective, _origin) in enumerate(ordered(own), start=1):
-            places[key].append(place)
-    return [
-        Stability(
-            entry.item.id,
-            entry.rank,
-            _percentile(places[entry.item.id], 0.05, entry.rank),
-            _percentile(places[entry.item.id], 0.95, entry.rank),
-            sum(1 for p in places[entry.item.id] if p <= top) / runs if runs else float(entry.rank <= top),
-        )
-        for entry in base.entries
+    import dataclasses
+
+    from backlogctl.scoring.draws import percentile
+
+    settings = settings or Perturbation()
+    if runs is not None:
+        settings = dataclasses.replace(settings, runs=runs)
+    if seed is not None:
+        settings = dataclasses.replace(settings, seed=seed)
+    rule = settled or Settled()
+    entries = ranking.entries
+    if not entries:
+        return []
+    if settings.runs <= 0:
+        return [Stability(e.item.id, e.rank, e.rank, e.rank, float(e.rank <= top), True) for e in entries]
+    import numpy as np
+
+    order = Order({e.item.id: e.item for e in entries}, config.statuses.closed)
+    keys = [e.item.id for e in entries]
+    batches = [
+        places(order, keys, scores(_compiled(ranking), drawn))
+        for drawn in draws_for(ranking, settings, ratings, steps_for(config.score_scales()))
     ]
+    sorted_places = np.concatenate(batches)
+    count = settings.runs
+    sorted_places.sort(axis=0)
+    low, high = percentile(sorted_places, 0.05).tolist(), percentile(sorted_places, 0.95).tolist()
+    in_top = (sorted_places <= top).sum(axis=0).tolist()
+    result = []
+    for j, entry in enumerate(entries):
+        share = in_top[j] / count
+        result.append(
+            Stability(entry.item.id, entry.rank, low[j], high[j], share, rule(low[j], high[j], share))
+        )
+    return result
 
 
-def _perturb_weights(compiled: Compiled, rng: random.Random) -> Compiled:
-    if not compiled.criteria:
-        return compiled
-    return compiled.with_weights(
-        {c.name: c.weight * rng.uniform(1 - WEIGHT_SPREAD, 1 + WEIGHT_SPREAD) for c in compiled.criteria}
-    )
+def scores(compiled: Compiled, drawn: Draws) -> Floats:
+    """Each run's score of each item (runs x items); -inf where the model has none."""
+    import numpy as np
+
+    values = drawn.values
+    if compiled.formula is not None:
+        result = _formula(compiled, values, drawn.runs, len(drawn.ids))
+    else:
+        assert drawn.weights is not None
+        weights = drawn.weights
+        total = weights[:, 0].copy()
+        for index in range(1, weights.shape[1]):
+            total = total + weights[:, index]
+        weighted = None
+        for index, criterion in enumerate(compiled.criteria):
+            scaled = (values[criterion.name] - criterion.low) / (criterion.high - criterion.low)
+            scaled = np.minimum(1.0, np.maximum(0.0, scaled))
+            if criterion.cost:
+                scaled = 1.0 - scaled
+            term = weights[:, index : index + 1] * scaled
+            weighted = term if weighted is None else weighted + term
+        assert weighted is not None
+        result = 100.0 * weighted / total[:, np.newaxis]
+    if compiled.discount:
+        result = result * values["confidence"]
+    return np.where(np.isfinite(result), result, -np.inf)
 
 
-def _perturb_scores(
-    values: Mapping[str, float], rng: random.Random, steps: Mapping[str, tuple[float, ...]] = STEPS
-) -> dict[str, float]:
-    return {name: _step(name, value, rng, steps) for name, value in values.items()}
+def _formula(compiled: Compiled, values: dict[str, Floats], runs: int, size: int) -> Floats:
+    """A formula over whole arrays; element by element where it needs scalars (min, log, **)."""
+    import numpy as np
 
+    from backlogctl.scoring.formula import EvaluationError
 
-def _step(
-    name: str, value: float, rng: random.Random, scales: Mapping[str, tuple[float, ...]] = STEPS
-) -> float:
-    steps = scales.get(name)
-    if steps is not None and value in steps:
-        index = steps.index(value) + rng.choice((-1, 0, 1))
-        return float(steps[min(len(steps) - 1, max(0, index))])
-    if name == "confidence":
-        return min(1.0, max(0.0, value + rng.uniform(-0.1, 0.1)))
-    if name == "reach":
-        return value * rng.uniform(0.8, 1.2)
-    return value
-
-
-def _value(compiled: Compiled, values: Mapping[str, float]) -> float:
+    formula = compiled.formula
+    assert formula is not None
     try:
-        return compiled.value(values)
-    except EvaluationError:
-        return -math.inf
+        with np.errstate(all="ignore"):
+            result = np.asarray(formula.run(cast("Mapping[str, Any]", values)), dtype=np.float64)
+        return np.broadcast_to(result, (runs, size)).copy()
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        pass
+    out = np.empty((runs, size), dtype=np.float64)
+    columns = {name: array.tolist() for name, array in values.items()}
+    for run in range(runs):
+        for j in range(size):
+            try:
+                out[run, j] = formula({name: col[run][j] for name, col in columns.items()})
+            except EvaluationError:
+                out[run, j] = -np.inf
+    return out
 
 
-def _percentile(places: list[int], fraction: float, default: int) -> int:
-    """Nearest-rank percentile."""
-    if not places:
-        return default
-    ordered = sorted(places)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+def places(order: Order, keys: list[str], own: Floats) -> Ints:
+    """Each run's place of each item (runs x items), by the ranking's rules."""
+    import numpy as np
+
+    index = {key: j for j, key in enumerate(keys)}
+    effective = _inherit(order, index, own)
+    tie_rank = np.empty(len(keys), dtype=np.int64)
+    tie_rank[[index[k] for k in sorted(keys, key=order.tie.__getitem__)]] = np.arange(len(keys))
+    permutation = np.lexsort((np.broadcast_to(tie_rank, effective.shape), -effective), axis=-1)
+    _prerequisites_first(order, keys, index, effective, permutation, tie_rank)
+    result = np.empty_like(permutation)
+    rows = np.arange(permutation.shape[0])[:, np.newaxis]
+    result[rows, permutation] = np.arange(1, len(keys) + 1)
+    return cast("Ints", result)
+
+
+def _inherit(order: Order, index: Mapping[str, int], own: Floats) -> Floats:
+    """Effective scores of every run: one pass over the components, dependents first."""
+    import numpy as np
+
+    effective = own.copy()
+    for number, members in enumerate(order.components):
+        successors = order.successors[number]
+        if len(members) == 1 and not successors:
+            continue
+        columns = [index[m] for m in members]
+        best = own[:, columns].max(axis=1)
+        for successor in successors:
+            best = np.maximum(best, effective[:, index[order.components[successor][0]]])
+        effective[:, columns] = best[:, np.newaxis]
+    return effective
+
+
+def _prerequisites_first(
+    order: Order,
+    keys: list[str],
+    index: Mapping[str, int],
+    effective: Floats,
+    permutation: Ints,
+    tie_rank: Ints,
+) -> None:
+    """Where an item needs one that shares its score but comes later in the tie order, reorder
+    that group the way the ranking does (in place). Groups without such a pair keep their order."""
+    import numpy as np
+
+    edges = [(index[key], index[n]) for key in keys for n in order.needs[key] if n in index]
+    edges = [(d, p) for d, p in edges if tie_rank[p] > tie_rank[d]]
+    if not edges:
+        return
+    dependent, needed = np.array(edges).T
+    tied = effective[:, dependent] == effective[:, needed]
+    for run in np.flatnonzero(tied.any(axis=1)).tolist():
+        line = effective[run, permutation[run]]
+        starts = np.flatnonzero(np.diff(line)) + 1
+        where = np.empty(len(keys), dtype=np.int64)
+        where[permutation[run]] = np.arange(len(keys))
+        found = np.searchsorted(starts, where[dependent[tied[run]]], "right")
+        bounds = np.concatenate([[0], starts, [len(keys)]])
+        for group in np.unique(found).tolist():
+            start, end = int(bounds[group]), int(bounds[group + 1])
+            members = [keys[j] for j in permutation[run, start:end].tolist()]
+            permutation[run, start:end] = [index[k] for k in order._prerequisites_first(members)]
+
+
+def _compiled(ranking: Ranking) -> Compiled:
+    if ranking.compiled is None:
+        raise ValueError("the ranking carries no compiled model")
+    return ranking.compiled

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from backlogctl.errors import ConfigError, InputError
-from backlogctl.store.edit import key_lines, set_value
+from backlogctl.store.edit import key_lines, remove_value, set_value
 from backlogctl.store.read import (
     Loaded,
     as_mapping,
@@ -23,7 +23,7 @@ from backlogctl.store.read import (
     read_bytes,
     scan_ids,
 )
-from backlogctl.store.write import BOM, create, folder_lock, replace
+from backlogctl.store.write import BOM, create, folder_lock, replace, restore
 
 __all__ = [
     "BOM",
@@ -41,7 +41,9 @@ __all__ = [
     "parse_value",
     "read_config",
     "read_document",
+    "remove_value",
     "replace",
+    "restore",
     "scan_ids",
     "set_value",
 ]

@@ -159,6 +159,8 @@ def _styled(value: Any, like: Any, flow: bool) -> Any:
             if not flow and _literal_ok(value):
                 return LiteralScalarString(value)
             return DoubleQuotedScalarString(value)
+        if style in ("|", ">") and not flow and value and _literal_ok(value + "\nx"):
+            return LiteralScalarString(value)  # an existing block keeps its block style
         if style == "'":
             return SingleQuotedScalarString(value)
         if style == '"':
@@ -244,10 +246,22 @@ def _dump(value: Any, column: int, like: Any, newline: str, flow: bool = False) 
         return " " + _flow_text(value)
     out = io.StringIO()
     _yaml().dump({"k": _styled(value, like, flow)}, out)
+    if not _reads_as(out.getvalue(), value):
+        # ruamel's emitter writes a few plain scalars that do not read back (`[:!]`).
+        return " " + _flow_text(value)
     dumped = out.getvalue().removeprefix("k:").rstrip("\n")
     lines = dumped.split("\n")
     indented = [lines[0], *((" " * column + line) if line else line for line in lines[1:])]
     return newline.join(indented)
+
+
+def _reads_as(dumped: str, value: Any) -> bool:
+    from backlogctl.store.read import parse
+
+    try:
+        return bool(parse(dumped, Path("<value>")) == {"k": value})
+    except InputError:
+        return False
 
 
 def _find(mapping: Any, key: str) -> tuple[Any, Any] | None:
@@ -343,3 +357,40 @@ def _yaml_key(key: str) -> str:
     if _PLAIN_KEY.fullmatch(key) and key.lower() not in _RESERVED_KEYS:
         return key
     return json.dumps(key)
+
+
+def remove_value(text: str, dotted: str) -> str:
+    """Return ``text`` without the field at ``dotted`` (its key line, value and same-line comment).
+
+    Comment lines around it stay where they are; removing the last key of a
+    nested mapping leaves the mapping empty (``{}``), not null. A missing
+    field leaves the text as it is.
+    """
+    root = compose(text)
+    if root is None or type(root).__name__ != "MappingNode":
+        raise InputError("the file is not a mapping of field: value")
+    parts = dotted.split(".")
+    node = root
+    for part in parts[:-1]:
+        found = _find(node, part)
+        if found is None or type(found[1]).__name__ != "MappingNode":
+            return text
+        node = found[1]
+    found = _find(node, parts[-1])
+    if found is None:
+        return text
+    if node is not root and len(node.value) == 1:
+        return set_value(text, ".".join(parts[:-1]), {})
+    if node.flow_style:
+        raise InputError(
+            f"cannot remove {dotted} from a flow-style mapping ({{...}}); write it in block style first"
+        )
+    key_node, value_node = found
+    start = text.rfind("\n", 0, key_node.start_mark.index) + 1
+    if text[start : key_node.start_mark.index].strip():
+        raise InputError(f"cannot remove {dotted}: its key does not start its line")
+    end = _entry_end(key_node, value_node, text)
+    if text[end - 1 : end] != "\n":  # not after a keep-chomped block: take the rest of the line
+        breaks = text.find("\n", end)
+        end = len(text) if breaks < 0 else breaks + 1
+    return text[:start] + text[end:]

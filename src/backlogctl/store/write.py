@@ -114,3 +114,28 @@ def create(path: Path, text: str) -> None:
     finally:
         temp.unlink(missing_ok=True)
     _sync_folder(path.parent)
+
+
+def restore(path: Path, data: bytes | None) -> None:
+    """Put a file back as it was: ``data`` atomically, or no file when ``data`` is None.
+
+    Used to undo a command whose commit git refused; keeps the file's mode.
+    """
+    if data is None:
+        path.unlink(missing_ok=True)
+        return
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current == data:
+        return
+    mode = path.stat().st_mode & 0o7777 if current is not None else 0o666 & ~_umask()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp_beside(path, data, mode)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
