@@ -107,14 +107,19 @@ fields:
 """Ten declared fields of every type (issue 14: lint must stay within 10 % of the plain backlog)."""
 
 
-def with_ten_fields(root: Path) -> Path:
-    """A copy of the backlog at ``root`` whose backlog.yaml declares ten fields."""
-    copy = root.with_name(root.name + "-ten-fields")
-    if not copy.exists():
-        shutil.copytree(root, copy, symlinks=True)
-        with (copy / "backlog.yaml").open("a", encoding="utf-8") as config:
-            config.write(TEN_FIELDS)
-    return copy
+def with_ten_fields(root: Path) -> tuple[Path, Path]:
+    """Two copies of the backlog at ``root`` with their item.schema.json, as `init` leaves one:
+    one as it is, one whose backlog.yaml declares ten fields."""
+    plain = root.with_name(root.name + "-plain")
+    declared = root.with_name(root.name + "-ten-fields")
+    for copy in (plain, declared):
+        if not copy.exists():
+            shutil.copytree(root, copy, symlinks=True)
+            if copy is declared:
+                with (copy / "backlog.yaml").open("a", encoding="utf-8") as config:
+                    config.write(TEN_FIELDS)
+            subprocess.run(cli("schema", "-o", "item.schema.json"), cwd=copy, check=True, capture_output=True)
+    return plain, declared
 
 
 def interleaved(
@@ -179,7 +184,7 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
                 "parse floor",
                 parse_floor,
             )
-        plain, declared = interleaved(cli("lint"), root, with_ten_fields(root), cold, runs)
+        plain, declared = interleaved(cli("lint"), *with_ten_fields(root), cold, runs)
         row(size, "lint cold, backlog.yaml without fields", plain)
         row(size, "lint cold, ten declared fields", declared, "lint without fields", plain)
         # issue 19: stability and the pack against plain rank, same run, warm

@@ -21,6 +21,21 @@ SCHEMA_FILE = "item.schema.json"
 """Where `init` and `schema -o` put the schema, beside backlog.yaml."""
 
 
+def fingerprint(config: Config) -> str:
+    """What the schema of ``config`` depends on, hashed: lint compares it instead of building the schema."""
+    import hashlib
+
+    from backlogctl import __version__
+    from backlogctl.template import declaration_key, field_levels, item_model
+
+    scales = {name: scale.json_schema() for name, scale in config.score_scales().items()}
+    levels = field_levels(item_model(config))
+    basis = json.dumps(
+        [__version__, declaration_key(config), config.statuses.names, levels, scales], sort_keys=True
+    )
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
 def item_schema(config: Config) -> dict[str, Any]:
     """The JSON Schema of one item of this backlog."""
     from backlogctl.template import item_model
@@ -35,7 +50,10 @@ def item_schema(config: Config) -> dict[str, Any]:
         "title": "Status",
         "type": "string",
     }
-    return {"$schema": DIALECT, **schema}
+    comment = (
+        f"backlogctl {fingerprint(config)}; after changing backlog.yaml: backlogctl schema -o {SCHEMA_FILE}"
+    )
+    return {"$schema": DIALECT, "$comment": comment, **schema}
 
 
 def schema_text(config: Config) -> str:
@@ -79,6 +97,7 @@ def stale(backlog_dir: BacklogDir) -> str | None:
         written = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return f"{SCHEMA_FILE} is not readable JSON"
-    if written == json.loads(schema_text(backlog_dir.config)):
-        return None
+    comment = written.get("$comment") if isinstance(written, dict) else None
+    if isinstance(comment, str) and comment.startswith(f"backlogctl {fingerprint(backlog_dir.config)};"):
+        return None  # written by `schema` for this configuration: no need to build the schema again
     return f"{SCHEMA_FILE} does not match backlog.yaml; run 'backlogctl schema -o {SCHEMA_FILE}'"

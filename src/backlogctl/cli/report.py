@@ -30,6 +30,9 @@ def report_command(
         ),
     ] = None,
     output: dialect.OutputOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
+    ] = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
@@ -45,7 +48,7 @@ def report_command(
         from backlogctl.store import output as output_file
 
         output_file.check_target(output)  # before the work: -o DIR fails at once
-    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model)
+    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top)
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:
