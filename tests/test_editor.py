@@ -20,7 +20,7 @@ import pytest
 
 from backlogctl import backlog as backlog_module
 from backlogctl.lint import check
-from tests.conftest import Result
+from tests.helpers import Result
 from tests.lsp import LanguageServer
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,12 +22,49 @@ from backlogctl import backlog as backlog_module
 from backlogctl import config as config_module
 from backlogctl import scales, schema, template
 from backlogctl.errors import ConfigError
-from backlogctl.lint import check
+from backlogctl.lint import Problem, check
 from backlogctl.model import Item
-from tests.conftest import Result
-from tests.test_lint_examples import install
+from tests.helpers import Result
 
 LAB = Path(__file__).parent / "examples" / "lab"
+EXPECT = re.compile(
+    r'^# expect: (?P<rule>[a-z-]+) (?P<line>\d+)(?::(?P<column>\d+))?(?: "(?P<text>.*)")?$', re.M
+)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One `# expect: RULE LINE[:COLUMN] "TEXT"` line of a golden example (as in test_lint_examples)."""
+
+    path: str
+    rule: str
+    line: int
+    column: int | None
+    text: str | None
+
+    def matches(self, problem: Problem) -> bool:
+        return (
+            (problem.path, problem.rule, problem.line) == (self.path, self.rule, self.line)
+            and (self.column is None or problem.column == self.column)
+            and (self.text is None or self.text in problem.message)
+        )
+
+
+def install(example: Path, items: Path) -> list[Expected]:
+    """Copy one golden example into ``items`` as <id>-<name>.yaml; return what it expects."""
+    text = example.read_text(encoding="utf-8")
+    found = re.search(r"^id: *(\S+)", text, re.M)
+    assert found is not None
+    name = f"{found.group(1)}-{example.name}"
+    (items / name).write_text(text, encoding="utf-8")
+    return [
+        Expected(
+            f"items/{name}", m["rule"], int(m["line"]), int(m["column"]) if m["column"] else None, m["text"]
+        )
+        for m in EXPECT.finditer(text)
+    ]
+
+
 TODAY = dt.date(2026, 11, 20)
 INVALID = sorted((LAB / "invalid").glob("*.yaml"))
 

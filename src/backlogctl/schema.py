@@ -61,6 +61,18 @@ def schema_text(config: Config) -> str:
     return json.dumps(item_schema(config), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def schema_for(start: Path) -> str:
+    """The schema text of the backlog containing ``start``; outside a backlog, the default one."""
+    from backlogctl import config as config_module
+    from backlogctl.errors import NotFoundError
+
+    try:
+        config = config_module.load(start).config
+    except NotFoundError:
+        config = Config()
+    return schema_text(config)
+
+
 def _close(node: Any) -> None:
     """``additionalProperties: false`` on every object schema, at every level."""
     if isinstance(node, dict):

@@ -163,13 +163,8 @@ def schema_command(ctx: typer.Context, output_file: dialect.OutputOption = None)
 
     Example: backlogctl schema -o item.schema.json
     """
-    from backlogctl import config as config_module
     from backlogctl import schema
-    from backlogctl.errors import NotFoundError
 
-    try:
-        config = config_module.load(start_dir(ctx)).config
-    except NotFoundError:
-        config = config_module.Config()
+    text = schema.schema_for(start_dir(ctx))
     with dialect.output_to(output_file):
-        typer.echo(schema.schema_text(config), nl=False)
+        typer.echo(text, nl=False)
