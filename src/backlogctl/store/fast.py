@@ -26,7 +26,8 @@ _RISKY_FLOAT = re.compile(r"\.[0-9_]+[eE][0-9]|\.(?i:inf|nan)")
 _FLOW_QUESTION = re.compile(r"[\[{,][ \t]*\?")
 # A ":" not followed by a space inside a flow collection on one line ("[https://x]"):
 # YAML 1.2 (yaml-rs) reads a plain scalar, ruamel's C loader refuses it.
-_FLOW_COLON = re.compile(r"[\[{][^\n]*:[^ \t\n]")
+# Anchored at the line's first bracket and lazy, so it is linear in the line (no rescans).
+_FLOW_COLON = re.compile(r"^[^\[{\n]*[\[{][^\n]*?:[^ \t\n]", re.MULTILINE)
 # Characters ruamel refuses (controls, DEL, C1, U+FFFE/F) or reads as a line
 # break (NEL, U+0085) that yaml-rs keeps as text.
 _NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -89,11 +90,11 @@ def _risky(text: str) -> bool:
         or _RISKY_FLOAT.search(text) is not None
         # ruamel reads "[?x]" as a mapping {x: null}, yaml-rs as the text "?x".
         or ("?" in text and _FLOW_QUESTION.search(text) is not None)
-        or (":" in text and _FLOW_COLON.search(text) is not None)
         or _NOT_YAML_TEXT.search(text) is not None
         # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
         # read.check_nesting measures such documents before any parser recurses.
         or text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
+        or (":" in text and _FLOW_COLON.search(text) is not None)
     )
 
 
