@@ -13,6 +13,7 @@ proves the agreement.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any
 
@@ -53,9 +54,29 @@ except ImportError:  # pragma: no cover - yaml-rs is a dependency; ruamel still 
     _yaml_rs = None
 
 
+VERSION = "off"
+"""yaml-rs's version, part of the parse cache's key ("off" without it)."""
+if _yaml_rs is not None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        VERSION = version("yaml-rs")
+    except PackageNotFoundError:  # pragma: no cover - imported but not installed as a distribution
+        VERSION = "unknown"
+
+
+def enabled() -> bool:
+    """Whether the fast path runs: yaml-rs is installed and BACKLOGCTL_FAST_YAML is not 0.
+
+    CI runs the suite a second time with BACKLOGCTL_FAST_YAML=0 so the exact
+    (ruamel) path is tested as the only path too.
+    """
+    return _yaml_rs is not None and os.environ.get("BACKLOGCTL_FAST_YAML", "") != "0"
+
+
 def parse(text: str) -> Any:
     """The document's data, or UNSURE when only the exact loader may answer."""
-    if _yaml_rs is None or _risky(text):
+    if not enabled() or _risky(text):
         return UNSURE
     try:
         data = _yaml_rs.loads(text)
