@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 
 from backlogctl.errors import InputError
 from backlogctl.store import fast, parse
+from backlogctl.store.read import parse_exact
 from tests.helpers import examples, same
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,11 +111,14 @@ def test_every_repository_yaml_file_reads_the_same(path: Path) -> None:
     agrees(text)
 
 
-def test_a_url_in_a_flow_list_goes_to_the_exact_loader() -> None:
-    # Found by CI's run with BACKLOGCTL_FAST_YAML=0: yaml-rs read "[https://x]" as a URL,
-    # ruamel refuses it; the fast path must not accept what the reference loader refuses.
+def test_a_url_in_a_flow_list_reads_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by CI's run with BACKLOGCTL_FAST_YAML=0: libyaml's scanner refuses
+    # "[https://x]", which yaml-rs and ruamel's own scanner (the reference) read as
+    # the URL; the exact path falls back to ruamel's scanner, so both paths agree.
+    monkeypatch.delenv("BACKLOGCTL_FAST_YAML", raising=False)
     text = "id: AI-1\nlinks: [https://wiki.example.org/x]\n"
-    assert fast.parse(text) is fast.UNSURE
+    assert fast.parse(text) == {"id": "AI-1", "links": ["https://wiki.example.org/x"]}
+    assert parse_exact(text, Path("item.yaml")) == fast.parse(text)
     agrees(text)
 
 
