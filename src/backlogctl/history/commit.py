@@ -233,8 +233,10 @@ def _run_forwarding(repo: Repo, *args: str) -> tuple[int, str]:
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
-    if interrupted:
+    if interrupted and process.returncode != 0:
         raise KeyboardInterrupt
+    # Git finished before the interrupt could stop it (or its hook ignored it): the
+    # step is done, and undoing the files now would leave a commit they contradict.
     said = (err or b"").decode("utf-8", "replace") + (out or b"").decode("utf-8", "replace")
     return int(process.returncode), said
 
