@@ -33,9 +33,10 @@ def test_mark_validates_every_file_before_writing_any(git_backlog: Path, run: Ru
 
 
 def test_mark_due_marks_every_due_item(git_backlog: Path, run: Run) -> None:
-    first, _ = new(run, "Churn")
-    second, _ = new(run, "OCR")
-    third, _ = new(run, "Vision")
+    old = ["--set", "created=2026-01-05"]  # never reviewed, and older than the cadence: due
+    first, _ = new(run, "Churn", *old)
+    second, _ = new(run, "OCR", *old)
+    third, _ = new(run, "Vision", *old)
     assert run("set", third, f"last_reviewed={TODAY}").exit_code == 0
     git(git_backlog, "add", "-A")
     git(git_backlog, "commit", "-q", "-m", "items")
