@@ -30,6 +30,30 @@ StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if a
 FormatOption = Annotated[str, dialect.format_option("table", "json", "csv", "markdown")]
 
 
+SessionOption = Annotated[
+    str | None,
+    typer.Option(
+        help="With --stability: draw each rated score from the raters' values of session NAME.",
+        metavar="NAME",
+    ),
+]
+RunsOption = Annotated[
+    int | None, typer.Option(help="Stability runs (scoring.stability.runs).", min=0, metavar="N")
+]
+SeedOption = Annotated[int | None, typer.Option(help="Stability random seed.", min=0, metavar="N")]
+WeightSpreadOption = Annotated[
+    float | None,
+    typer.Option(help="Weights move by a factor in [1-S, 1+S] (default 0.5; 0 with --session).", metavar="S"),
+]
+ScoreStepsOption = Annotated[
+    int | None, typer.Option(help="Scores move up to N steps of their scale.", metavar="N")
+]
+ConfidenceSpreadOption = Annotated[float | None, typer.Option(help="Confidence moves up to S.", metavar="S")]
+ReachSpreadOption = Annotated[
+    float | None, typer.Option(help="Reach moves by a factor in [1-S, 1+S].", metavar="S")
+]
+
+
 @command("rank")
 def rank_command(
     ctx: typer.Context,
@@ -44,6 +68,13 @@ def rank_command(
     strict: StrictOption = False,
     output: FormatOption = "table",
     output_file: dialect.OutputOption = None,
+    session: SessionOption = None,
+    runs: RunsOption = None,
+    seed: SeedOption = None,
+    weight_spread: WeightSpreadOption = None,
+    score_steps: ScoreStepsOption = None,
+    confidence_spread: ConfidenceSpreadOption = None,
+    reach_spread: ReachSpreadOption = None,
 ) -> None:
     """Score and rank the backlog; items that cannot be ranked are listed with the reason.
 
@@ -71,9 +102,36 @@ def rank_command(
         )
         view.movement = scoring.movement(view.ranking, then)
     if stability:
+        from backlogctl.scoring.stability import configured
+
         view.stability_top = top or 5
-        found = scoring.stability(view.ranking, backlog.config, top=view.stability_top)
+        ratings = None
+        if session is not None:
+            from backlogctl import sessions
+
+            ratings = sessions.stability_ratings(backlog, session)
+            weight_spread = 0.0 if weight_spread is None else weight_spread
+        settings, rule = configured(
+            backlog.config,
+            runs=runs,
+            seed=seed,
+            weight_spread=weight_spread,
+            score_steps=score_steps,
+            confidence_spread=confidence_spread,
+            reach_spread=reach_spread,
+        )
+        found = scoring.stability(
+            view.ranking,
+            backlog.config,
+            top=view.stability_top,
+            settings=settings,
+            ratings=ratings,
+            settled=rule,
+        )
         view.stability = {s.id: s for s in found}
+        view.stability_rule = rule.describe(view.stability_top, settings, session)
+    elif session is not None:
+        raise InputError("--session goes with --stability (rank --stability --session NAME)")
     with dialect.output_to(output_file):
         render.render(view, output)
 

@@ -30,6 +30,13 @@ def report_command(
         ),
     ] = None,
     output: dialect.OutputOption = None,
+    session: Annotated[
+        str | None,
+        typer.Option(
+            help="Add 'Where the room disagrees' from session NAME; stability draws from its ratings.",
+            metavar="NAME",
+        ),
+    ] = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
@@ -45,7 +52,7 @@ def report_command(
         from backlogctl.store import output as output_file
 
         output_file.check_target(output)  # before the work: -o DIR fails at once
-    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model)
+    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model, session=session)
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:

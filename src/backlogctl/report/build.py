@@ -68,6 +68,7 @@ def build(
     model: str | None = None,
     today: dt.date | None = None,
     top: int = STABILITY_TOP,
+    session: str | None = None,
 ) -> Pack:
     """Assemble the meeting pack of ``backlog`` (the working tree) against ``since``."""
     from backlogctl import lint, prioritise, review, scoring
@@ -80,7 +81,18 @@ def build(
     baseline, then = _baseline(backlog.root, since, model)
     changes = None if then is None else _changes(backlog, then)
     moved = scoring.movement(ranking, then.ranking) if then is not None else {}
-    places = scoring.stability(ranking, config, top=top)
+    # sessions: the room's results, and stability drawn from the raters' values
+    from backlogctl.scoring.stability import configured
+
+    disagreement, ratings = None, None
+    settings, rule = configured(config)
+    if session is not None:
+        from backlogctl import sessions
+
+        disagreement = sessions.results(backlog, session)
+        ratings = sessions.stability_ratings(backlog, session)
+        settings, rule = configured(config, weight_spread=0.0)
+    places = scoring.stability(ranking, config, top=top, settings=settings, ratings=ratings, settled=rule)
     titles = {item.id: item.title for item in backlog.items}
     return Pack(
         name=config.name,
@@ -90,8 +102,11 @@ def build(
         baseline=baseline,
         ranking=tuple(_row(entry, moved, then is not None) for entry in ranking.entries),
         stability=StabilitySummary(
-            top, tuple(Place(p.rank, p.id, titles.get(p.id, ""), p.low, p.high, p.top) for p in places)
+            top,
+            tuple(Place(p.rank, p.id, titles.get(p.id, ""), p.low, p.high, p.top, p.settled) for p in places),
+            rule=rule.describe(top, settings, session),
         ),
+        disagreement=disagreement,
         changes=changes,
         due=tuple(
             Due(d.id, d.title, d.owner, d.last_reviewed, d.days_since) for d in review.due(backlog, today)
