@@ -57,6 +57,9 @@ def open_command(
         typer.Option(help="Comma-separated scores to rate (default: those the model reads).", metavar="A,B"),
     ] = None,
     model: Annotated[str | None, typer.Option(help="Scoring model (default: scoring.default).")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="The session's date, YYYY-MM-DD (default: today).", metavar="DATE")
+    ] = None,
     commit: CommitOption = False,
     message: MessageOption = None,
 ) -> None:
@@ -64,9 +67,16 @@ def open_command(
 
     Example: backlogctl session open 2026-12-01 --criteria business_value,feasibility,effort --commit
     """
+    import datetime as dt
+
     from backlogctl import sessions
+    from backlogctl.errors import InputError
 
     names = [c.strip() for c in (criteria or "").split(",") if c.strip()]
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise InputError(f"--date {date}: use YYYY-MM-DD") from None
     opened = sessions.open_session(
         _load(ctx),
         name,
@@ -76,6 +86,7 @@ def open_command(
         model=model,
         commit=commit,
         why=message,
+        today=day,
     )
     typer.echo(
         f"opened session {opened.name}: {len(opened.items)} items, criteria {', '.join(opened.criteria)}"
