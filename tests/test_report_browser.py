@@ -12,6 +12,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import select
 import shutil
 import struct
@@ -310,3 +311,159 @@ def test_hostile_titles_stay_text_and_labels_stay_inside_the_svg(
     titles = browser.js("[...document.querySelectorAll('svg.matrix .point > title')].map(t => t.textContent)")
     for title in HOSTILE_TITLES.values():
         assert any(title in t for t in titles), title
+
+
+# --- every screen, and paper -------------------------------------------------------------------
+
+PDFTOTEXT = shutil.which("pdftotext")
+PDFINFO = shutil.which("pdfinfo")
+
+
+def many_items(folder: Path, count: int = 64) -> None:
+    """A backlog long enough for the ranking to run over several printed pages."""
+    from tests.test_report import write_item
+
+    values, efforts = [1, 2, 3, 5, 8, 13, 20], [1, 2, 3, 5, 8, 13, 20]
+    for n in range(1, count + 1):
+        write_item(
+            folder,
+            f"AI-{n}",
+            f"Model number {n} for the {['churn', 'pricing', 'routing', 'forecasting'][n % 4]} team",
+            value=values[n % 7],
+            effort=efforts[(n * 3) % 7],
+            kind=["new", "implement", "revise", "retire"][n % 4],
+        )
+
+
+@pytest.mark.parametrize("width", [1280, 768, 390])
+def test_the_pack_fits_every_screen(browser: Browser, example: Path, tmp_path: Path, width: int) -> None:
+    page = tmp_path / "report.html"
+    pack = render_to(example, page)
+    browser.open(page, width=width, height=900)
+    # The document never scrolls sideways; wide tables and the chart scroll inside their own box.
+    overflow = browser.js("[document.documentElement.scrollWidth, window.innerWidth]")
+    wide = browser.js(
+        """[...document.querySelectorAll('body *')]
+               .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+               .filter(e => !e.closest('.scroll, .chart-box'))
+               .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
+    )
+    assert overflow[0] <= overflow[1], (overflow, wide)
+    # Every ranked id is on screen, whole, on one line.
+    boxes = browser.js(
+        """[...document.querySelectorAll('#ranking-table tbody th.id')].map(e => {
+               const r = e.getBoundingClientRect(); const range = document.createRange();
+               range.selectNodeContents(e);
+               return [e.textContent.trim(), r.left, r.right, r.width, range.getClientRects().length]; })"""
+    )
+    assert [b[0] for b in boxes] == [row.id for row in pack.ranking]
+    for ident, left, right, box_width, lines in boxes:
+        assert box_width > 0 and left >= 0 and right <= width, (ident, left, right)
+        assert lines == 1, ident
+    # Ids and statuses never break inside a word, in any table.
+    broken = browser.js(
+        """[...document.querySelectorAll('.id, .status')].filter(e => e.textContent.trim()).filter(e => {
+               const range = document.createRange(); range.selectNodeContents(e);
+               const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+               return tops.size > 1 && !e.textContent.trim().includes(' '); })
+             .map(e => e.textContent.trim())"""
+    )
+    assert broken == []
+    # The chart's smallest text is at least 10 CSS px wherever it is drawn.
+    smallest = browser.js(
+        """(() => { const svg = document.querySelector('svg.matrix');
+               const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+               return Math.min(...[...svg.querySelectorAll('text')].map(
+                   t => parseFloat(getComputedStyle(t).fontSize) * scale)); })()"""
+    )
+    assert smallest >= 10, smallest
+    # Chart labels stay inside the plot frame.
+    frame = [chart.LEFT, chart.RIGHT]  # the plot frame, in the drawing's units (getBBox's)
+    labels = browser.js(
+        """[...document.querySelectorAll('svg.matrix .point text')].map(t => {
+               const b = t.getBBox(); return [t.closest('.point').dataset.id, b.x, b.x + b.width]; })"""
+    )
+    for ident, left, right in labels:
+        assert frame[0] <= left and right <= frame[1] + 0.5, (ident, left, right, frame)
+
+
+def test_on_a_phone_the_ranking_reflows_into_cards(browser: Browser, example: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    render_to(example, page)
+    browser.open(page, width=390, height=800)
+    assert (
+        browser.js("getComputedStyle(document.querySelector('#ranking-table tbody tr')).display") == "block"
+    )
+    label = browser.js(
+        "getComputedStyle(document.querySelector('#ranking-table td[data-label=Status]'), '::before').content"
+    )
+    assert label == '"Status: "'
+    browser.open(page, width=1280, height=800)
+    assert (
+        browser.js("getComputedStyle(document.querySelector('#ranking-table tbody tr')).display")
+        == "table-row"
+    )
+
+
+def print_pages(browser: Browser, page: Path, folder: Path) -> list[str]:
+    """The page printed to PDF by Chromium (A4 landscape, the print stylesheet), as text per page."""
+    browser.open(page, width=1280, height=900)
+    data = browser.call(
+        "Page.printToPDF", session=True, timeout=60, printBackground=True, preferCSSPageSize=True
+    )["data"]
+    pdf = folder / "pack.pdf"
+    if os.environ.get("BACKLOGCTL_KEEP_PDF"):
+        shutil.copy(page, os.environ["BACKLOGCTL_KEEP_PDF"] + ".html")
+        Path(os.environ["BACKLOGCTL_KEEP_PDF"]).write_bytes(base64.b64decode(data))
+    pdf.write_bytes(base64.b64decode(data))
+    assert PDFINFO is not None and PDFTOTEXT is not None
+    info = subprocess.run([PDFINFO, str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    pages = []
+    for number in range(1, count + 1):
+        done = subprocess.run(
+            [PDFTOTEXT, "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        pages.append(done.stdout)
+    return pages
+
+
+@pytest.mark.skipif(
+    PDFTOTEXT is None, reason="SKIPPED LOUDLY: pdftotext missing (apt-get install poppler-utils)"
+)
+def test_the_pack_prints_on_paper(browser: Browser, backlog: Path, tmp_path: Path) -> None:
+    many_items(backlog)
+    page = tmp_path / "report.html"
+    pack = render_to(backlog, page)
+    pages = print_pages(browser, page, tmp_path)
+    assert len(pages) >= 3
+    text = "\n".join(pages)
+    for row in pack.ranking:  # every ranked item is printed
+        assert f" {row.id} " in text or f"\n{row.id} " in text, row.id
+    caption = "Each ranked item by its effort"
+    chart_pages = [i for i, p in enumerate(pages) if caption in p]
+    assert len(chart_pages) == 1
+    ranking_pages = [
+        i
+        for i, p in enumerate(pages[: chart_pages[0]])
+        if any(re.search(rf"\b{r.id}\b", p) for r in pack.ranking)
+    ]
+    assert len(ranking_pages) >= 2, "the ranking should run over pages for this test to mean something"
+    for index in ranking_pages:  # the header row repeats, with its text
+        assert "Main contributors" in pages[index], f"page {index + 1} has ranking rows but no header"
+        assert "Owner" in pages[index]
+    for index in ranking_pages[:-1]:  # no page holds a few rows and then stays blank
+        rows = sum(1 for r in pack.ranking if re.search(rf"\b{r.id}\b", pages[index]))
+        assert rows >= 6, f"page {index + 1} holds only {rows} ranking rows"
+    chart_page = pages[chart_pages[0]]
+    assert (
+        "Business value" in chart_page or "business value" in chart_page
+    )  # the chart and its caption together
+    for index, content in enumerate(pages[:-1]):  # no page with only a caption or a heading
+        lines = [line for line in content.splitlines() if line.strip()]
+        assert len(lines) >= 4, f"page {index + 1} is nearly empty: {lines}"
+    assert "↕" not in text and "▲ " not in text.replace("▲ 1", "")  # no sort arrows
+    assert "Click a heading" not in text

@@ -37,6 +37,9 @@ def report_command(
             metavar="NAME",
         ),
     ] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
+    ] = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
@@ -52,7 +55,9 @@ def report_command(
         from backlogctl.store import output as output_file
 
         output_file.check_target(output)  # before the work: -o DIR fails at once
-    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model, session=session)
+    pack = report.build(
+        backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top, session=session
+    )
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:

@@ -66,7 +66,16 @@ def _problems(
             line, column = _field_position(lines, finding.field)
         rule = RULES[rule_id]
         problems.append(
-            Problem(relative, line or 1, column, rule_id, rule.severity, finding.entry.id, finding.message)
+            Problem(
+                relative,
+                line or 1,
+                column,
+                rule_id,
+                rule.severity,
+                finding.entry.id,
+                finding.message,
+                finding.field,
+            )
         )
     return problems
 

@@ -25,6 +25,8 @@ class Problem:
     severity: Severity
     item: str | None
     message: str
+    field: str | None = None
+    """The dotted field the problem is about, when a rule knows it (not in lint's JSON)."""
 
 
 @dataclass(frozen=True, slots=True)

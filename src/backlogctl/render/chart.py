@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from backlogctl.model import FIBONACCI
 from backlogctl.report import HIGH_FROM, QUADRANTS, Pack, RankedItem, scale_position
 
-WIDTH, HEIGHT = 1200, 760  # room right of the plot for the last column's labels
 LEFT, RIGHT, TOP = 84, 1010, 46
+WIDTH, HEIGHT = RIGHT + 16, 760  # labels stay inside the plot frame: near its right edge they go left
 STEPS = len(FIBONACCI)
 CELL_W = (RIGHT - LEFT) / STEPS
 CELL_H = 84
@@ -27,6 +27,9 @@ ROW = 19
 ROWS_PER_CELL = 4
 FONT = 15
 MARKER = 7
+MIN_TEXT_PX = 10
+MIN_CSS_WIDTH = -(-WIDTH * MIN_TEXT_PX // FONT)
+"""The narrowest the chart is drawn (CSS px): its smallest text is then 10 px; narrower screens scroll it."""
 LABEL_GAP = MARKER + 5
 MAX_LABEL = 2.4 * CELL_W
 
@@ -59,8 +62,8 @@ def svg(pack: Pack) -> str:
     _sub(root, "desc", {"id": "matrix-desc"}, _description(pack))
     _draw_frame(root)
     points = _sub(root, "g", {"class": "points"})
-    for item, (x, y, room) in _layout(pack.placed).items():
-        _draw_point(points, item, x, y, room)
+    for item, (x, y, room, leftwards) in _layout(pack.placed).items():
+        _draw_point(points, item, x, y, room, leftwards)
     _draw_legend(root, pack.placed)
     for element in root.iter():
         if element.tag in ("g", "title", "desc", "circle", "rect", "line") or (
@@ -178,7 +181,7 @@ def _draw_frame(root: ET.Element) -> None:
     )
 
 
-Placement = tuple[float, float, float]
+Placement = tuple[float, float, float, bool]
 
 
 def _layout(items: Iterable[RankedItem]) -> dict[RankedItem, Placement]:
@@ -197,20 +200,36 @@ def _layout(items: Iterable[RankedItem]) -> dict[RankedItem, Placement]:
             # A lone column sits on the tick; crowded cells split into columns.
             x = _x(px) if columns == 1 else LEFT + px * CELL_W + column * column_w + MARKER + 4
             markers[item] = (x, _y(py) + (row - (rows - 1) / 2) * ROW)
-    return {item: (x, y, _room(x, y, markers.values())) for item, (x, y) in markers.items()}
+    return {item: (x, y, *_room(x, y, markers.values())) for item, (x, y) in markers.items()}
 
 
-def _room(x: float, y: float, markers: Iterable[tuple[float, float]]) -> float:
-    """Width a label may take: up to the next marker to its right on its line, or the SVG edge."""
+def _room(x: float, y: float, markers: Iterable[tuple[float, float]]) -> tuple[float, bool]:
+    """Width a label may take and whether it goes left of its marker.
+
+    A label runs right up to the next marker on its line or the plot frame;
+    when that leaves less than most of a cell and there is more room on the
+    left (the last columns), it runs left instead. It never leaves the frame.
+    """
+    markers = list(markers)
     start = x + LABEL_GAP
-    limit = min(WIDTH - 6.0, start + MAX_LABEL)
+    limit = min(RIGHT - 4.0, start + MAX_LABEL)
+    back = x - LABEL_GAP
+    floor = max(LEFT + 4.0, back - MAX_LABEL)
     for other_x, other_y in markers:
-        if other_x > x and abs(other_y - y) < ROW:
-            limit = min(limit, other_x - MARKER - 6)
-    return max(limit - start, 0.0)
+        if abs(other_y - y) < ROW:
+            if other_x > x:
+                limit = min(limit, other_x - MARKER - 6)
+            elif other_x < x:
+                floor = max(floor, other_x + MARKER + 6)
+    right, left = max(limit - start, 0.0), max(back - floor, 0.0)
+    if right < 0.75 * CELL_W and left > right:
+        return left, True
+    return right, False
 
 
-def _draw_point(parent: ET.Element, item: RankedItem, x: float, y: float, room: float) -> None:
+def _draw_point(
+    parent: ET.Element, item: RankedItem, x: float, y: float, room: float, leftwards: bool = False
+) -> None:
     group = _sub(
         parent, "g", {"class": "point", "data-id": item.id, "data-rank": str(item.rank), "tabindex": "0"}
     )
@@ -229,11 +248,21 @@ def _draw_point(parent: ET.Element, item: RankedItem, x: float, y: float, room: 
             "fill": "#ffffff" if hollow else colour,
         },
     )
-    label = fit(f"{item.id} {item.title}", room)
+    # The id is never cut (people say it in the meeting); the title gets what room is left.
+    title_room = room - text_width(item.id + " ")
+    title_shown = fit(item.title, title_room) if title_room >= text_width("Ww…") else ""
+    label = f"{item.id} {title_shown}" if title_shown else item.id
     text = _sub(
         group,
         "text",
-        {"x": _n(x + LABEL_GAP), "y": _n(y + 5), "fill": "#111", "class": "label", "direction": "ltr"},
+        {
+            "x": _n(x - LABEL_GAP if leftwards else x + LABEL_GAP),
+            "y": _n(y + 5),
+            "fill": "#111",
+            "class": "label",
+            "direction": "ltr",
+            **({"text-anchor": "end"} if leftwards else {}),
+        },
     )
     ident, _, title = label.partition(" ")
     text.text = ident + (" " if title else "")

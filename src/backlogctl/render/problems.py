@@ -20,7 +20,8 @@ def summary(problems: Sequence[Problem], items: int) -> dict[str, int]:
 def render(problems: Sequence[Problem], items: int, output: str, prefix: str = "") -> None:
     """Print ``problems`` in ``output`` format; ``prefix`` leads annotation paths to the repo root."""
     if output == "json":
-        jsonout.write({"problems": [asdict(p) for p in problems], "summary": summary(problems, items)})
+        shown = [{k: v for k, v in asdict(p).items() if k != "field"} for p in problems]
+        jsonout.write({"problems": shown, "summary": summary(problems, items)})
     elif output == "github":
         sys.stdout.writelines(annotation(p, prefix) + "\n" for p in problems)
     else:

@@ -89,12 +89,10 @@ def score_text(value: float) -> str:
 
 
 def contributors(entry: Ranked, count: int = 2, separator: str = ", ") -> str:
-    """The terms that add most to the score, biggest first."""
-    ranked = sorted(
-        (t for t in entry.terms if t.criterion not in ("baseline", "formula")),
-        key=lambda t: (-t.contribution, t.criterion),
-    )
-    return separator.join(f"{t.criterion} {t.contribution:+.1f}" for t in ranked[:count])
+    """The terms that move the score most (render/text.py's one rule for "main contributors")."""
+    from backlogctl.render import text
+
+    return text.contributors_text(entry.terms, separator)
 
 
 def effective_text(entry: Ranked) -> str:
@@ -225,15 +223,11 @@ def _plain_table(view: RankView, rows: list[list[str]]) -> Emit:
 
 def left_out_lines(ranking: Ranking) -> list[str]:
     """Why items are not ranked; items held back only by their status share one line per status."""
-    lines: list[str] = []
-    by_status: dict[str, list[str]] = {}
-    for out in ranking.left_out:
-        if out.status is not None:
-            by_status.setdefault(out.status, []).append(out.id)
-        else:
-            lines.append(f"{out.id}: {out.reason}")
-    lines += [f"status {status} (--all ranks it): {', '.join(keys)}" for status, keys in by_status.items()]
-    return lines
+    from backlogctl.render import text
+
+    return text.left_out_lines(
+        ((out.id, out.reason, out.status) for out in ranking.left_out), hint=" (--all ranks it)"
+    )
 
 
 def _csv(view: RankView) -> None:

@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from backlogctl import __version__
-from backlogctl.render import chart
+from backlogctl.render import chart, text
 from backlogctl.report import SETTLED_SPREAD, SURE, ModelInfo, Pack, RankedItem
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -27,6 +27,10 @@ def render(pack: Pack) -> str:
         pack=pack,
         version=__version__,
         chart=Markup(chart.svg(pack)),  # ElementTree escaped every text in it
+        chart_width=chart.WIDTH,
+        missing_text=_missing_text,
+        left_out_lines=text.left_out_lines(pack.left_out) if not pack.ranking else [],
+        chart_min_px=chart.MIN_CSS_WIDTH,
         weights=weights,
         score=score,
         contributors=contributors,
@@ -51,10 +55,9 @@ def score(number: float) -> str:
     return f"{number:.1f}" if abs(number) < 1000 else f"{number:,.0f}"
 
 
-def contributors(row: RankedItem, count: int = 3) -> str:
-    """The largest terms of the score: business_value +32.5, feasibility +18.8."""
-    top = sorted(row.contributors, key=lambda c: -abs(c.value))[:count]
-    return ", ".join(f"{c.criterion} {c.value:+.1f}" for c in top)
+def contributors(row: RankedItem) -> str:
+    """The terms that move the score most, in words: business value +32.5, feasibility +18.8."""
+    return text.contributors_text(row.contributors, in_words=True)
 
 
 def movement_text(row: RankedItem, baseline_found: bool) -> tuple[str, str, str]:
@@ -79,9 +82,13 @@ def movement_cell(row: RankedItem, baseline_found: bool) -> Markup:
 
 
 def value(raw: object, limit: int = 120) -> str:
-    """A changed field's old or new value as short text."""
+    """A changed field's old or new value as short text; a template placeholder is "missing"."""
+    from backlogctl.model import is_placeholder
+
     if raw is None:
         return "—"
+    if isinstance(raw, str) and is_placeholder(raw):
+        return "missing"
     if isinstance(raw, float):
         text = f"{raw:g}"
     elif isinstance(raw, list | tuple):
@@ -89,3 +96,9 @@ def value(raw: object, limit: int = 120) -> str:
     else:
         text = " ".join(str(raw).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _missing_text(entry: object) -> str:
+    from backlogctl.render.report_markdown import missing_text
+
+    return missing_text(entry)  # type: ignore[arg-type]

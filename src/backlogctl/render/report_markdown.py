@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from backlogctl.render import text
 from backlogctl.render.report_html import contributors, movement_text, score, value, weights
-from backlogctl.report import HIGH_FROM, QUADRANTS, ItemRef, Pack
+from backlogctl.report import HIGH_FROM, QUADRANTS, Incomplete, ItemRef, Pack
 
 
 def cell(text: object) -> str:
@@ -25,6 +26,7 @@ def render(pack: Pack) -> str:
         _due(pack),
         _incomplete(pack),
         _blocked(pack),
+        _owner(pack),
     ]
     return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
 
@@ -62,18 +64,33 @@ def _header(pack: Pack) -> str:
 
 def _ranking(pack: Pack) -> str:
     if not pack.ranking:
-        return "## Ranking\n\nNo item is rankable."
+        reasons = "\n".join(f"- {cell(line)}" for line in text.left_out_lines(pack.left_out))
+        return "## Ranking\n\nNo item is rankable." + (f" Why:\n\n{reasons}" if reasons else "")
     rows: list[list[object]] = []
     for row in pack.ranking:
         symbol = movement_text(row, pack.baseline.found)[0]
         shown = score(row.effective_score) + (
             f" (inherits from {row.inherited_from})" if row.inherited_from else ""
         )
-        rows.append([row.rank, row.id, row.title, shown, symbol, contributors(row), row.status or ""])
-    text = "## Ranking\n\n" + _table(
-        ["Rank", "Item", "Title", "Score", "Movement", "Main contributors", "Status"], rows
+        rows.append(
+            [
+                row.rank,
+                row.id,
+                row.title,
+                shown,
+                symbol,
+                contributors(row),
+                row.status or "",
+                row.owner or "missing",
+            ]
+        )
+    table = _table(
+        ["Rank", "Item", "Title", "Score", "Movement", "Main contributors", "Status", "Owner"], rows
     )
-    return text + (f"\n\n{cell(pack.unranked_note)}" if pack.unranked_note else "")
+    lead = ""
+    if pack.ranked_total is not None and pack.ranked_total > len(pack.ranking):
+        lead = f"The top {len(pack.ranking)} of {pack.ranked_total} ranked items.\n\n"
+    return "## Ranking\n\n" + lead + table + (f"\n\n{cell(pack.unranked_note)}" if pack.unranked_note else "")
 
 
 def _matrix(pack: Pack) -> str:
@@ -150,7 +167,7 @@ def _changes(pack: Pack) -> str:
             table = _table(
                 ["Item", "Field", "Was", "Now", "Who", "When"],
                 [
-                    [c.id, c.field or "", value(c.old), value(c.new), c.author or "", c.date or ""]
+                    [c.id, pack.label(c.field), value(c.old), value(c.new), c.author or "", c.date or ""]
                     for c in rows
                 ],
             )
@@ -179,11 +196,45 @@ def _due(pack: Pack) -> str:
 def _incomplete(pack: Pack) -> str:
     if not pack.incomplete:
         return "## Incomplete items\n\nEvery item is complete for its status."
-    rows: list[list[object]] = []
-    for entry in pack.incomplete:
-        problems = "; ".join(f"{f.severity}: {f.message} ({f.rule})" for f in entry.findings)
-        rows.append([entry.id or entry.path, entry.title or "", entry.status or "", problems])
-    return "## Incomplete items\n\n" + _table(["Item", "Title", "Status", "Problems"], rows)
+    rows: list[list[object]] = [
+        [entry.id or entry.path, entry.title or "", entry.status or "", missing_text(entry)]
+        for entry in pack.incomplete
+    ]
+    return "## Incomplete items\n\n" + _table(["Item", "Title", "Status", "Missing"], rows)
+
+
+def missing_text(entry: Incomplete) -> str:
+    """What an incomplete item lacks, in words; other problems are counted, the appendix lists them."""
+    parts = [", ".join(entry.missing)] if entry.missing else []
+    others = entry.other_problems
+    if others:
+        parts.append(f"{text.plural(others, 'other problem')} (see For the backlog owner)")
+    return "; ".join(parts)
+
+
+def _owner(pack: Pack) -> str:
+    """The appendix for the backlog owner: the lint findings and the commands that fix them."""
+    lines = [
+        "## For the backlog owner",
+        "",
+        "How to complete the backlog before the next review: fill in the fields below in the item files "
+        "(or with `backlogctl set ID FIELD=VALUE`), check with `backlogctl lint`, and mark reviewed items "
+        "with `backlogctl review mark ID`. Items left out of the ranking by their status are ranked "
+        "with `backlogctl rank --all`.",
+    ]
+    if pack.incomplete:
+        lines += [
+            "",
+            _table(
+                ["File", "Line", "Severity", "Rule", "Problem"],
+                [
+                    [e.path, f.line or "", f.severity, f.rule, f.message]
+                    for e in pack.incomplete
+                    for f in e.findings
+                ],
+            ),
+        ]
+    return "\n".join(lines)
 
 
 def _blocked(pack: Pack) -> str:

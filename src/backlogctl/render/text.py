@@ -174,9 +174,28 @@ def moved(places: int | None) -> str:
     return f"▲{places}" if places > 0 else f"▼{-places}"
 
 
+def left_out_lines(left_out: Iterable[tuple[str, str, str | None]], hint: str = "") -> list[str]:
+    """Why items are not ranked, one line each; items held back only by their status share a line.
+
+    ``rank`` adds the hint " (--all ranks it)"; the meeting pack leaves it off.
+    """
+    lines: list[str] = []
+    by_status: dict[str, list[str]] = {}
+    for key, reason, status in left_out:
+        if status is not None:
+            by_status.setdefault(status, []).append(key)
+        else:
+            lines.append(f"{key}: {reason}")
+    lines += [f"status {status}{hint}: {', '.join(keys)}" for status, keys in by_status.items()]
+    return lines
+
+
 class _Term(Protocol):
-    criterion: str
-    contribution: float
+    @property
+    def criterion(self) -> str: ...
+
+    @property
+    def contribution(self) -> float: ...
 
 
 MAIN_CONTRIBUTORS = 2
@@ -184,9 +203,20 @@ MAIN_CONTRIBUTORS = 2
 
 
 def main_contributors(terms: Iterable[_Term], count: int = MAIN_CONTRIBUTORS) -> list[_Term]:
-    """The criteria that add most to a score, biggest first (ties by name); baseline and formula excluded."""
+    """The criteria that move a score most, largest first by size (a cost counts too); ties by name.
+
+    The same rule in the terminal table, the Markdown and the HTML pack.
+    """
     ranked = sorted(
-        (t for t in terms if t.criterion not in ("baseline", "formula") and t.contribution > 0),
-        key=lambda t: (-t.contribution, t.criterion),
+        (t for t in terms if t.criterion not in ("baseline", "formula")),
+        key=lambda t: (-abs(t.contribution), t.criterion),
     )
     return ranked[:count]
+
+
+def contributors_text(terms: Iterable[_Term], separator: str = ", ", *, in_words: bool = False) -> str:
+    """``business_value +31.6, effort +15.8`` (``in_words``: ``business value +31.6``)."""
+    return separator.join(
+        f"{t.criterion.replace('_', ' ') if in_words else t.criterion} {t.contribution:+.1f}"
+        for t in main_contributors(terms)
+    )

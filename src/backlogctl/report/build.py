@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from backlogctl.errors import BacklogError
 from backlogctl.ids import natural_key
 from backlogctl.model import Item
+from backlogctl.report import words
 from backlogctl.report.pack import (
     LAST_REVIEW,
     STABILITY_TOP,
@@ -69,6 +70,7 @@ def build(
     today: dt.date | None = None,
     top: int = STABILITY_TOP,
     session: str | None = None,
+    limit: int | None = None,
 ) -> Pack:
     """Assemble the meeting pack of ``backlog`` (the working tree) against ``since``."""
     from backlogctl import lint, prioritise, review, scoring
@@ -100,7 +102,10 @@ def build(
         model=model_info(config, ranking.model),
         revision=_revision(backlog.root),
         baseline=baseline,
-        ranking=tuple(_row(entry, moved, then is not None) for entry in ranking.entries),
+        ranking=tuple(_row(entry, moved, then is not None) for entry in ranking.entries[:limit]),
+        ranked_total=len(ranking.entries),
+        left_out=tuple((out.id, words.reason(out.reason), out.status) for out in ranking.left_out),
+        field_labels=_labels(changes, config),
         stability=StabilitySummary(
             top,
             tuple(Place(p.rank, p.id, titles.get(p.id, ""), p.low, p.high, p.top, p.settled) for p in places),
@@ -111,9 +116,9 @@ def build(
         due=tuple(
             Due(d.id, d.title, d.owner, d.last_reviewed, d.days_since) for d in review.due(backlog, today)
         ),
-        incomplete=incomplete_items(backlog, problems),
+        incomplete=incomplete_items(backlog, problems, config),
         blocked=blocked_items(backlog.items, config.statuses.closed),
-        unranked_note=_left_out_note(backlog, ranking),
+        unranked_note=_left_out_note(backlog, ranking, problems),
     )
 
 
@@ -192,7 +197,9 @@ def _row(entry: object, moved: dict[str, int | None], compared: bool) -> RankedI
     )
 
 
-def incomplete_items(backlog: Backlog, problems: Sequence[Problem]) -> tuple[Incomplete, ...]:
+def incomplete_items(
+    backlog: Backlog, problems: Sequence[Problem], config: object = None
+) -> tuple[Incomplete, ...]:
     """Every file with lint problems, errors first, with its findings."""
     by_path: dict[str, list[Problem]] = {}
     for problem in problems:
@@ -203,22 +210,42 @@ def incomplete_items(backlog: Backlog, problems: Sequence[Problem]) -> tuple[Inc
         entry = items.get(path)
         item = entry.item if entry is not None else None
         findings = tuple(
-            ProblemLine(p.severity, p.rule, p.message, p.line)
+            ProblemLine(p.severity, p.rule, p.message, p.line, p.field)
             for p in sorted(group, key=lambda p: (p.severity != "error", p.line or 0))
+        )
+        missing = tuple(
+            words.field_label(f.field, config) for f in findings if f.rule == "incomplete" and f.field
         )
         found.append(
             Incomplete(
-                group[0].item, item.title if item else None, path, item.status if item else None, findings
+                group[0].item,
+                item.title if item else None,
+                path,
+                item.status if item else None,
+                findings,
+                missing,
             )
         )
     return tuple(sorted(found, key=lambda i: (natural_key(i.id) if i.id else ("~", 0, ""), i.path)))
 
 
-def _left_out_note(backlog: Backlog, ranking: Ranking) -> str | None:
+def _labels(changes: Changes | None, config: object) -> dict[str, str]:
+    if changes is None:
+        return {}
+    fields = {c.field for rows in (changes.status, changes.scores, changes.other) for c in rows if c.field}
+    return {name: words.field_label(name, config) for name in sorted(fields)}
+
+
+def _left_out_note(backlog: Backlog, ranking: Ranking, problems: Sequence[Problem]) -> str | None:
     from backlogctl.scoring.ranking import gate
 
     rankable = {i.id for i in backlog.items if gate(i, backlog.config, False) is None}
-    missing = [(out.id, out.reason) for out in ranking.left_out if out.id in rankable]
+    incomplete = {p.item for p in problems if p.severity == "error"}
+    missing = [
+        (out.id, "incomplete, see Incomplete items" if out.id in incomplete else words.reason(out.reason))
+        for out in ranking.left_out
+        if out.id in rankable
+    ]
     if not missing:
         return None
     return "Not ranked: " + "; ".join(f"{key} ({why})" for key, why in missing)

@@ -76,6 +76,10 @@ class Contribution:
     criterion: str
     value: float
 
+    @property
+    def contribution(self) -> float:
+        return self.value
+
 
 @dataclass(frozen=True, slots=True)
 class RankedItem:
@@ -195,6 +199,7 @@ class ProblemLine:
     rule: str
     message: str
     line: int | None = None
+    field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +211,13 @@ class Incomplete:
     path: str
     status: str | None
     findings: tuple[ProblemLine, ...]
+    missing: tuple[str, ...] = ()
+    """The fields its status needs that are not filled in, in words (for the pack)."""
+
+    @property
+    def other_problems(self) -> int:
+        """Problems beyond the missing fields (the appendix lists them)."""
+        return len(self.findings) - len(self.missing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +247,19 @@ class Pack:
     blocked: tuple[Blocked, ...] = ()
     unranked_note: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    ranked_total: int | None = None
+    """How many items were ranked, when ``ranking`` holds only the top (report --top N)."""
+    left_out: tuple[tuple[str, str, str | None], ...] = ()
+    field_labels: dict[str, str] = field(default_factory=dict)
+    """Changed fields in words (``scores.business_value``: "business value score")."""
+
+    def label(self, dotted: str | None) -> str:
+        """A field's label in words (its dotted name when the pack has none)."""
+        if not dotted:
+            return ""
+        return self.field_labels.get(dotted) or dotted.replace("_", " ")
+
+    """Items not ranked and why, in words (the same reasons rank gives)."""
     disagreement: Any = None
     """`report --session NAME`: the session's results (backlogctl.sessions.Results)."""
 
