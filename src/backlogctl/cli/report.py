@@ -9,6 +9,8 @@ import typer
 from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
 
+_KNOWN_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt", "")
+
 
 @command("report")
 def report_command(
@@ -40,23 +42,30 @@ def report_command(
     top: Annotated[
         int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
     ] = None,
+    capacity: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--capacity",
+            help="Add a Plan section: what fits FIELD=AMOUNT (repeatable; as in plan).",
+            metavar="FIELD=AMOUNT",
+        ),
+    ] = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
     Example: backlogctl report --format html -o review.html
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import report
+    from backlogctl.usecases import report
 
+    if output_format is None and output is not None and output.suffix.lower() not in _KNOWN_SUFFIXES:
+        raise typer.BadParameter(
+            f"cannot tell the format from {output.name!r}: name it .html or .md, or give --format"
+        )
     if output_format is None:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         output_format = "html" if html else "markdown"
-    if output is not None:
-        from backlogctl.store import output as output_file
-
-        output_file.check_target(output)  # before the work: -o DIR fails at once
-    pack = report.build(
-        backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top, session=session
+    pack = report.meeting_pack(
+        start_dir(ctx), since=since, model=model, limit=top, capacity=capacity, target=output, session=session
     )
     if output_format == "html":
         from backlogctl.render import report_html as renderer
