@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from backlogctl import backlog as backlog_module
-from tests.conftest import Result, git
+from tests.helpers import Result, git
 
 Run = Callable[..., Result]
 FIB = [1, 2, 3, 5, 8, 13, 20]

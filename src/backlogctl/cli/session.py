@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -13,8 +13,8 @@ from backlogctl.cli.app import app, handle_errors, start_dir
 from backlogctl.cli.audit import CommitOption, MessageOption
 
 if TYPE_CHECKING:
-    from backlogctl.backlog import Backlog
     from backlogctl.sessions import Session
+    from backlogctl.sessions.workflow import Check
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,12 +33,6 @@ def _command(name: str) -> Callable[[F], F]:
         return func
 
     return register
-
-
-def _load(ctx: typer.Context) -> Backlog:
-    from backlogctl import backlog
-
-    return backlog.load(start_dir(ctx))
 
 
 @_command("open")
@@ -78,7 +72,7 @@ def open_command(
     except ValueError:
         raise InputError(f"--date {date}: use YYYY-MM-DD") from None
     opened = sessions.open_session(
-        _load(ctx),
+        start_dir(ctx),
         name,
         items=item or [],
         statuses=status or [],
@@ -127,27 +121,29 @@ def rate_command(
     from backlogctl import sessions
     from backlogctl.errors import InputError
 
-    backlog = _load(ctx)
     if ask is None:
         ask = not ratings and sys.stdin.isatty()
-    if ask:
-        given = _ask(backlog, sessions.load(backlog.root, name))
-    elif not ratings:
+    if not ask and not ratings:
         raise InputError("give ID CRITERION=VALUE... to rate, or --ask to be asked item by item")
-    else:
-        given = _pairs(ratings)
-    rated = sessions.rate(backlog, name, rater, given, commit=commit, why=message)
-    where = rated.path.relative_to(backlog.root).as_posix()
+    rated = sessions.rate(
+        start_dir(ctx),
+        name,
+        rater,
+        None if ask else _pairs(ratings or []),
+        ask=_ask if ask else None,
+        commit=commit,
+        why=message,
+    )
+    where = f"sessions/{rated.session}/{rated.path.name}"
     committed = f", committed {rated.commit[:10]}" if rated.commit else ""
     typer.echo(f"{rated.rater}: {rated.values} values, {rated.comments} comments in {where}{committed}")
 
 
-def _pairs(arguments: list[str]) -> dict[str, dict[str, Any]]:
-    """`AI-3 business_value=13 comment=text AI-5 effort=3` as {AI-3: {...}, AI-5: {...}}."""
-    from backlogctl import store
+def _pairs(arguments: list[str]) -> dict[str, dict[str, str]]:
+    """`AI-3 business_value=13 comment=text AI-5 effort=3` as {AI-3: {...}, AI-5: {...}} (texts)."""
     from backlogctl.errors import InputError
 
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, dict[str, str]] = {}
     current: str | None = None
     for argument in arguments:
         key, sep, text = argument.partition("=")
@@ -157,18 +153,14 @@ def _pairs(arguments: list[str]) -> dict[str, dict[str, Any]]:
             continue
         if current is None:
             raise InputError(f"{argument}: name the item first (ID CRITERION=VALUE...)")
-        found[current][key.strip()] = text if key.strip() == "comment" else store.parse_value(text)
+        found[current][key.strip()] = text
     return found
 
 
-def _ask(backlog: Backlog, session: Session) -> dict[str, dict[str, Any]]:
+def _ask(session: Session, items: Mapping[str, Any], check: Check) -> dict[str, dict[str, Any]]:
     """Item by item on the terminal: the item's case, then each criterion (Enter skips)."""
-    from backlogctl import store
-    from backlogctl.errors import InputError
     from backlogctl.render.text import terminal
-    from backlogctl.sessions.scales import scale_for
 
-    items = {item.id: item for item in backlog.items}
     given: dict[str, dict[str, Any]] = {}
     for number, item_id in enumerate(session.items, start=1):
         item = items.get(item_id)
@@ -189,11 +181,7 @@ def _ask(backlog: Backlog, session: Session) -> dict[str, dict[str, Any]]:
                 answer = typer.prompt(f"  {criterion}", default="", show_default=False).strip()
                 if answer in ("q", "-") or not answer:
                     break
-                try:
-                    value = store.parse_value(answer)
-                    problem = scale_for(backlog.config, criterion).problem(value)
-                except InputError as exc:
-                    problem = exc.message
+                value, problem = check(criterion, answer)
                 if problem is None:
                     values[criterion] = value
                     break
@@ -223,7 +211,7 @@ def status_command(
     from backlogctl import sessions
     from backlogctl.render import session as render
 
-    render.status(sessions.status(_load(ctx), name), output)
+    render.status(sessions.status(start_dir(ctx), name), output)
 
 
 @_command("results")
@@ -241,7 +229,7 @@ def results_command(
     from backlogctl.render import session as render
 
     with dialect.output_to(output_file):
-        render.results(sessions.results(_load(ctx), name), output)
+        render.results(sessions.results(start_dir(ctx), name), output)
 
 
 @_command("apply")
@@ -259,7 +247,7 @@ def apply_command(
     """
     from backlogctl import sessions
 
-    applied = sessions.apply(_load(ctx), name, commit=commit, why=message)
+    applied = sessions.apply(start_dir(ctx), name, commit=commit, why=message)
     for item_id, criterion, old, new in applied.changes:
         typer.echo(f"{item_id}: scores.{criterion} {old if old is not None else '(none)'} → {new}")
     if not applied.changes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from backlogctl.backlog import Backlog
 from backlogctl.sessions import files
@@ -50,8 +51,11 @@ class Results:
     discuss_first: list[str]
 
 
-def results(backlog: Backlog, name: str) -> Results:
+def results(where: Path | Backlog, name: str) -> Results:
     """Summarise the session NAME's ratings."""
+    from backlogctl.sessions.workflow import _backlog
+
+    backlog = _backlog(where)
     session = files.load(backlog.root, name)
     found = files.load_ratings(session)
     config = backlog.config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,22 @@ class Applied:
     commit: str | None = None
 
 
+def _backlog(where: Path | Backlog) -> Backlog:
+    if isinstance(where, Backlog):
+        return where
+    from backlogctl import backlog
+
+    return backlog.load(where)
+
+
+Check = Callable[[str, str], tuple[Any, str | None]]
+"""(criterion, text typed) -> (value, why it is refused or None): for an interactive rater."""
+Ask = Callable[[Session, Mapping[str, Any], Check], dict[str, dict[str, Any]]]
+"""Asks a rater item by item: (session, items by id, check) -> {item id: {criterion: value}}."""
+
+
 def open_session(
-    backlog: Backlog,
+    where: Path | Backlog,
     name: str,
     *,
     items: Sequence[str] = (),
@@ -75,6 +89,7 @@ def open_session(
     from backlogctl import history
     from backlogctl.scoring import select
 
+    backlog = _backlog(where)
     folder = files.folder(backlog.root, name)
     if (folder / files.SESSION_FILE).exists():
         raise InputError(f"session {name!r} exists already ({files.FOLDER}/{name}/{files.SESSION_FILE})")
@@ -129,18 +144,27 @@ def parse_values(session: Session, config: Any, item_id: str, pairs: Mapping[str
 
 
 def rate(
-    backlog: Backlog,
+    where: Path | Backlog,
     name: str,
     rater: str,
-    ratings: Mapping[str, Mapping[str, Any]],
+    ratings: Mapping[str, Mapping[str, Any]] | None = None,
     *,
+    ask: Ask | None = None,
     commit: bool = False,
     why: str | None = None,
 ) -> Rated:
-    """Write ``rater``'s values (and comments) into sessions/NAME/RATER.yaml; every value is checked first."""
+    """Write ``rater``'s values (and comments) into sessions/NAME/RATER.yaml; every value is checked first.
+
+    Values given as text are read as YAML (``13``, ``0.7``); ``ask`` collects them item by item instead.
+    """
     from backlogctl import history
 
+    backlog = _backlog(where)
     session = files.load(backlog.root, name)
+    files.check_name(rater, "rater")
+    if ask is not None:
+        ratings = ask(session, {item.id: item for item in backlog.items}, _checker(backlog.config))
+    ratings = {key: _read(pairs) for key, pairs in (ratings or {}).items()}
     path = session.rater_path(rater)
     inside = {i.upper(): i for i in session.items}
     checked: dict[str, Rating] = {}
@@ -192,7 +216,27 @@ def rate(
     return result
 
 
-def status(backlog: Backlog, name: str) -> Status:
+def _read(pairs: Mapping[str, Any]) -> dict[str, Any]:
+    """Values typed as text read as YAML numbers; comments stay text."""
+    return {
+        key: store.parse_value(value) if isinstance(value, str) and key != COMMENT else value
+        for key, value in pairs.items()
+    }
+
+
+def _checker(config: Any) -> Check:
+    def check(criterion: str, text: str) -> tuple[Any, str | None]:
+        try:
+            value = store.parse_value(text)
+        except InputError as exc:
+            return None, exc.message
+        return value, scale_for(config, criterion).problem(value)
+
+    return check
+
+
+def status(where: Path | Backlog, name: str) -> Status:
+    backlog = _backlog(where)
     session = files.load(backlog.root, name)
     found = files.load_ratings(session)
     rows = []
@@ -234,10 +278,11 @@ def stability_ratings(backlog: Backlog, name: str) -> dict[str, dict[str, list[f
     return drawn
 
 
-def apply(backlog: Backlog, name: str, *, commit: bool = False, why: str | None = None) -> Applied:
+def apply(where: Path | Backlog, name: str, *, commit: bool = False, why: str | None = None) -> Applied:
     """Write each criterion's median (snapped to its scale) into the items' scores; one commit."""
     from backlogctl import editing, history
 
+    backlog = _backlog(where)
     session = files.load(backlog.root, name)
     found = files.load_ratings(session)
     if not found:
