@@ -163,8 +163,7 @@ def test_refusals(repo: Path, run: Run) -> None:
 
 def test_custom_scale_is_checked(repo: Path, run: Run) -> None:
     """A lab's own score (scales: in backlog.yaml) is rated on its own scale."""
-    config = repo / "backlog.yaml"
-    config.write_text(config.read_text() + "scales:\n  strategic_fit: {min: 1, max: 5, integer: true}\n")
+    assert "strategic_fit:" in (repo / "backlog.yaml").read_text()  # the example declares it: 1 to 5
     from backlogctl import config as config_module
 
     if "scales" not in config_module.Config.model_fields:
