@@ -6,6 +6,7 @@ checked without touching this file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import re
@@ -80,6 +81,9 @@ def _in_pty(
         close_fds=True,
     )
     os.close(follower)
+    # End of input at once: a prompt, an editor or a server waiting on stdin (mcp) gets EOF and stops.
+    with contextlib.suppress(OSError):
+        os.write(leader, b"\x04\x04")
     output = b""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
