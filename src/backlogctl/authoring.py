@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -103,20 +104,55 @@ def new_item(
     creation happen under a lock on the items folder, so two concurrent runs
     never pick the same id.
     """
+    return create_drafted(backlog_dir, title, draft(backlog_dir, title, fields, today=today), taken=taken)
+
+
+def draft(
+    backlog_dir: BacklogDir,
+    title: str,
+    fields: dict[str, Any],
+    *,
+    today: dt.date | None = None,
+    template: str | None = None,
+) -> str:
+    """The new item's text: the template with ``title``, ``created`` and ``fields`` filled, no id yet."""
+    values = {"title": title, "created": today or dt.date.today(), **fields}
+    text = template if template is not None else template_text(backlog_dir)
+    for dotted, value in values.items():
+        text = store.set_value(text, dotted, value)
+    return text
+
+
+def item_path(backlog_dir: BacklogDir, item_id: str, title: str) -> Path:
+    """Where the item ``item_id`` titled ``title`` is created."""
+    return backlog_dir.items_path / ids.file_name(item_id, title)
+
+
+def create_drafted(
+    backlog_dir: BacklogDir,
+    title: str,
+    text: str,
+    *,
+    taken: set[str] = frozenset(),  # type: ignore[assignment]
+    before_write: Callable[[Path, str], None] | None = None,
+) -> Created:
+    """Give a drafted item the next free id and create its file (under the items folder's lock).
+
+    ``before_write(path, text)`` may refuse the finished file by raising; nothing is written then.
+    """
     prefix = backlog_dir.config.id_prefix
     folder = backlog_dir.items_path
     folder.mkdir(parents=True, exist_ok=True)
-    values = {"title": title, "created": today or dt.date.today(), **fields}
-    text = template_text(backlog_dir)
-    for dotted, value in values.items():
-        text = store.set_value(text, dotted, value)
     with store.folder_lock(folder):
         used = set(taken) | store.scan_ids(folder)
         item_id = f"{prefix}-{next_number(used, prefix)}"
-        path = folder / ids.file_name(item_id, title)
+        path = item_path(backlog_dir, item_id, title)
         body = store.set_value(text, "id", item_id)
         _check(body, path)
-        store.create(path, _schema_line(backlog_dir, path) + body)
+        body = _schema_line(backlog_dir, path) + body
+        if before_write is not None:
+            before_write(path, body)
+        store.create(path, body)
     return Created(item_id, path)
 
 
@@ -210,11 +246,18 @@ class Edit:
         return bool(self.changes)
 
 
-def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) -> Edit:
+def set_fields(
+    path: Path,
+    assignments: dict[str, Any],
+    *,
+    force: bool = False,
+    before_write: Callable[[bytes, str], None] | None = None,
+) -> Edit:
     """Set dotted fields of one item file, keeping everything else byte for byte.
 
     Refuses (unless ``force``) when the result would not pass the schema; a
     file changed by someone else meanwhile is a conflict, not an overwrite.
+    ``before_write(old_bytes, new_text)`` may refuse the edit by raising.
     """
     document = store.read_document(path)
     data = document.data()
@@ -242,6 +285,8 @@ def set_fields(path: Path, assignments: dict[str, Any], *, force: bool = False) 
                 path=path,
                 line=line,
             )
+    if before_write is not None:
+        before_write(document.raw, text)
     store.replace(path, text, expected=document.raw, bom=document.bom)
     return Edit(path, changes)
 

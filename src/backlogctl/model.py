@@ -151,6 +151,11 @@ class Item(BaseModel):
     tags: list[str] = Field(default_factory=list, description="Free-form labels.")
     links: list[str] = Field(default_factory=list, description="Dashboards, tickets, papers.")
     notes: str | None = Field(None, description="Anything else.")
+    import_key: str | None = Field(
+        None,
+        description="The row's key in the spreadsheet or tracker it came from (import --key); "
+        "re-running the import skips it.",
+    )
 
     def score(self, name: str) -> float | None:
         """The raw value of one score field, or None when it is not set."""

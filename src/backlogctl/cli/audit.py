@@ -124,6 +124,7 @@ def review_due_command(
     """
     from backlogctl import backlog as backlog_module
     from backlogctl import review
+    from backlogctl.render import audit as render
 
     backlog = backlog_module.load(start_dir(ctx))
     items = review.due(backlog)
@@ -131,10 +132,8 @@ def review_due_command(
         if output == "json":
             from backlogctl.render import jsonout
 
-            jsonout.write({"cadence_days": backlog.config.review.cadence_days, "items": items})
+            jsonout.write(render.due_json(items, backlog.config.review.cadence_days))
             return
-        from backlogctl.render import audit as render
-
         typer.echo(render.due_text(items, backlog.config.review.cadence_days))
 
 

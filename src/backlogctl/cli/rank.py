@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
-
-if TYPE_CHECKING:
-    from backlogctl.backlog import Backlog
-
 
 ModelOption = Annotated[str | None, typer.Option(help="Scoring model (default: scoring.default).")]
 FormulaOption = Annotated[
@@ -49,40 +44,20 @@ def rank_command(
 
     Example: backlogctl rank --model wsjf --top 10 --explain
     """
-    from backlogctl import prioritise, scoring
-    from backlogctl.errors import InputError
+    from backlogctl import prioritise
     from backlogctl.render import ranking as render
 
-    if model is not None and formula is not None:
-        raise InputError("use either --model or --formula, not both")
-    folder = start_dir(ctx)
-    backlog, as_of_sha = _backlog(folder, as_of)
-    view = render.RankView(scoring.Ranking(""), top=top, as_of=as_of_sha, explain=explain)
-    view.ranking = prioritise.rank_backlog(
-        backlog, model=model, formula=formula, include_all=include_all, strict=strict
+    view = prioritise.rank_view(
+        start_dir(ctx),
+        model=model,
+        formula=formula,
+        explain=explain,
+        stability=stability,
+        since=since,
+        as_of=as_of,
+        top=top,
+        include_all=include_all,
+        strict=strict,
     )
-    if since is not None:
-        from backlogctl import history
-
-        then_backlog = history.backlog_at(folder, since)
-        view.since = history.resolve(folder, since)
-        then = prioritise.rank_backlog(
-            then_backlog, model=model, formula=formula, include_all=include_all, tolerant=True
-        )
-        view.movement = scoring.movement(view.ranking, then)
-    if stability:
-        view.stability_top = top or 5
-        found = scoring.stability(view.ranking, backlog.config, top=view.stability_top)
-        view.stability = {s.id: s for s in found}
     with dialect.output_to(output_file):
         render.render(view, output)
-
-
-def _backlog(folder: Path, as_of: str | None) -> tuple[Backlog, str | None]:
-    if as_of is None:
-        from backlogctl import backlog as backlog_module
-
-        return backlog_module.load(folder), None
-    from backlogctl import history
-
-    return history.backlog_at(folder, as_of), history.resolve(folder, as_of)

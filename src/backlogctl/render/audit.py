@@ -12,6 +12,11 @@ from backlogctl.render.text import markdown, terminal
 from backlogctl.review import DueItem
 
 
+def due_json(items: Sequence[DueItem], cadence_days: int) -> dict[str, Any]:
+    """`review due --format json`."""
+    return {"cadence_days": cadence_days, "items": list(items)}
+
+
 def value(data: Any, limit: int = 60) -> str:
     """A field value on one line: ∅ for nothing, lists and mappings in flow style."""
     if data is None:

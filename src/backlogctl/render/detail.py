@@ -20,13 +20,23 @@ def _breakdown(backlog: Backlog, entry: Entry) -> Any:
     return scoring.explain_item(backlog.config, entry.item)
 
 
+def as_json(backlog: Backlog, entry: Entry) -> dict[str, Any]:
+    """`show --format json`; ``hash`` is what the MCP write tools take as expected_hash."""
+    from backlogctl import store
+
+    score = _breakdown(backlog, entry)
+    raw = store.read_document(entry.path).raw
+    found = {"path": backlog.relative(entry.path), "item": entry.data or {}, "score": score}
+    return jsonout.plain(found | {"hash": store.content_hash(raw)})  # type: ignore[no-any-return]
+
+
 def render(backlog: Backlog, entry: Entry, output: str) -> None:
     data = entry.data or {}
     path = backlog.relative(entry.path)
-    score = _breakdown(backlog, entry)
     if output == "json":
-        jsonout.write({"path": path, "item": data, "score": score})
+        jsonout.write(as_json(backlog, entry))
         return
+    score = _breakdown(backlog, entry)
     if output == "yaml":
         from backlogctl import store
 

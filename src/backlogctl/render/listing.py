@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from typing import Any
 
 from backlogctl.model import Item
 from backlogctl.render import jsonout
@@ -23,9 +24,14 @@ def _row(item: Item) -> dict[str, str]:
     }
 
 
+def as_json(items: list[Item]) -> dict[str, Any]:
+    """`list --format json`."""
+    return {"items": [_row(item) | {"tags": list(item.tags)} for item in items]}
+
+
 def render(items: list[Item], output: str) -> None:
     if output == "json":
-        jsonout.write({"items": [_row(item) | {"tags": item.tags} for item in items]})
+        jsonout.write(as_json(items))
     elif output == "csv":
         from backlogctl.render.text import csv_cell
 

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from itertools import groupby
+from typing import Any
 
 from backlogctl.lint import RULES, Problem
 from backlogctl.render import jsonout
@@ -17,11 +18,16 @@ def summary(problems: Sequence[Problem], items: int) -> dict[str, int]:
     return {"items": items, "errors": errors, "warnings": len(problems) - errors}
 
 
+def as_json(problems: Sequence[Problem], items: int) -> dict[str, Any]:
+    """`lint --format json`."""
+    shown = [{k: v for k, v in asdict(p).items() if k != "field"} for p in problems]
+    return {"problems": shown, "summary": summary(problems, items)}
+
+
 def render(problems: Sequence[Problem], items: int, output: str, prefix: str = "") -> None:
     """Print ``problems`` in ``output`` format; ``prefix`` leads annotation paths to the repo root."""
     if output == "json":
-        shown = [{k: v for k, v in asdict(p).items() if k != "field"} for p in problems]
-        jsonout.write({"problems": shown, "summary": summary(problems, items)})
+        jsonout.write(as_json(problems, items))
     elif output == "github":
         sys.stdout.writelines(annotation(p, prefix) + "\n" for p in problems)
     else:

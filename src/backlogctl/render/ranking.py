@@ -5,31 +5,12 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from backlogctl.prioritise import RankView
 from backlogctl.render import jsonout
-from backlogctl.scoring import Ranked, Ranking, Stability
+from backlogctl.scoring import Ranked, Ranking
 from backlogctl.scoring.explain import lines, term_data
-
-
-@dataclass
-class RankView:
-    """What `rank` shows: the ranking and the optional extras the options asked for."""
-
-    ranking: Ranking
-    top: int | None = None
-    as_of: str | None = None
-    since: str | None = None
-    movement: dict[str, int | None] | None = None
-    stability: dict[str, Stability] | None = None
-    stability_top: int = 5
-    explain: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def entries(self) -> list[Ranked]:
-        return self.ranking.top(self.top)
 
 
 def render(view: RankView, output: str) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "Document",
     "Loaded",
     "as_mapping",
+    "content_hash",
     "create",
     "discover",
     "dump",
@@ -60,6 +61,13 @@ class Document:
 
     def data(self) -> Any:
         return parse(self.text, self.path)
+
+
+def content_hash(raw: bytes) -> str:
+    """What a compare-and-swap edit expects: the SHA-256 of the file's bytes, in hex."""
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()
 
 
 def read_document(path: Path) -> Document:

@@ -1,0 +1,268 @@
+"""The MCP tools as plain functions: each makes the CLI's core call and returns the CLI's JSON.
+
+No MCP here; `server.py` puts these on the wire. Read tools answer exactly what
+`backlogctl <command> --format json` prints for the same request. Write tools
+go through the same core functions as `new` and `set`, refuse a result with
+lint errors, and take the content hash `show_item` reports for compare-and-swap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backlogctl.errors import ConflictError, InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    name: str
+    description: str
+    properties: dict[str, Any]
+    required: tuple[str, ...]
+    run: Callable[[Path, dict[str, Any]], dict[str, Any]]
+    writes: bool = False
+
+    def input_schema(self) -> dict[str, Any]:
+        backlog = {"type": "string", "description": "Backlog folder (default: where the server started)."}
+        return {
+            "type": "object",
+            "properties": {**self.properties, "backlog": backlog},
+            "required": list(self.required),
+            "additionalProperties": False,
+        }
+
+
+_TEXT = {"type": "string"}
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+_ID = {"type": "string", "description": "An item id, e.g. AI-7."}
+_HASH = {
+    "type": "string",
+    "description": "The item's 'hash' from show_item; the write is refused if the file changed since.",
+}
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    import json
+
+    from backlogctl.render import jsonout
+
+    # The document the CLI prints (with its "version"), read back: equal by construction.
+    result: dict[str, Any] = json.loads(json.dumps(jsonout.document(value), ensure_ascii=False))
+    return result
+
+
+def list_items(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import backlog as backlog_module
+    from backlogctl import query
+    from backlogctl.render import listing
+
+    backlog = backlog_module.load(folder)
+    rows = query.select(
+        backlog.items, statuses=args.get("status"), tags=args.get("tag"), owner=args.get("owner")
+    )
+    return _plain(listing.as_json(rows))
+
+
+def show_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import backlog as backlog_module
+    from backlogctl import query
+    from backlogctl.render import detail
+
+    backlog = backlog_module.load(folder)
+    return _plain(detail.as_json(backlog, query.entry_for(backlog, args["id"])))
+
+
+def rank(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import prioritise
+    from backlogctl.render import ranking
+
+    view = prioritise.rank_view(
+        folder,
+        model=args.get("model"),
+        formula=args.get("formula"),
+        explain=bool(args.get("explain", False)),
+        stability=bool(args.get("stability", False)),
+        since=args.get("since"),
+        as_of=args.get("as_of"),
+        top=args.get("top"),
+        include_all=bool(args.get("all", False)),
+    )
+    return _plain(ranking.as_json(view))
+
+
+def lint(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl.lint.scope import lint as run_lint
+    from backlogctl.render import problems
+
+    outcome = run_lint(folder, [Path(p) for p in args.get("paths") or []])
+    return _plain(problems.as_json(outcome.problems, outcome.items))
+
+
+def history(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import ids
+    from backlogctl.history import audit
+
+    item_id = args["id"]
+    if not ids.is_id(item_id):
+        raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see list_items)")
+    return _plain(audit.item_history(folder, item_id))
+
+
+def changes(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl.history import audit
+
+    return _plain(audit.backlog_changes(folder, since=args.get("since"), until=args.get("until") or "HEAD"))
+
+
+def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import backlog as backlog_module
+    from backlogctl import review
+    from backlogctl.render import audit as render
+
+    backlog = backlog_module.load(folder)
+    return _plain(render.due_json(review.due(backlog), backlog.config.review.cadence_days))
+
+
+def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import authoring, config, history, store
+    from backlogctl.agent.guard import refuse_lint_errors
+
+    backlog_dir = config.load(folder)
+    fields = dict(args.get("fields") or {})
+    fields.update({k: args[k] for k in ("kind", "owner") if args.get(k) is not None})
+    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
+    text = authoring.draft(backlog_dir, args["title"], fields)
+    created = authoring.create_drafted(
+        backlog_dir,
+        args["title"],
+        text,
+        taken=taken,
+        before_write=lambda path, body: refuse_lint_errors(backlog_dir.root, path, body),
+    )
+    raw = store.read_document(created.path).raw
+    return _plain(
+        {
+            "id": created.id,
+            "path": created.path.relative_to(backlog_dir.root).as_posix(),
+            "hash": store.content_hash(raw),
+        }
+    )
+
+
+def set_fields(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl import authoring, query, store
+    from backlogctl import backlog as backlog_module
+    from backlogctl.agent.guard import refuse_lint_errors
+
+    backlog = backlog_module.load(folder)
+    entry = query.entry_for(backlog, args["id"])
+    fields = args["fields"]
+    if not isinstance(fields, dict) or not fields:
+        raise InputError("fields: give at least one {dotted.field: value}")
+    expected = args.get("expected_hash")
+
+    def guard(old: bytes, text: str | None) -> None:
+        if expected is not None and store.content_hash(old) != expected:
+            raise ConflictError(
+                "the item changed since you read it (expected_hash differs); read it again with show_item",
+                path=entry.path,
+            )
+        if text is not None:
+            refuse_lint_errors(backlog.root, entry.path, text)
+
+    if expected is not None:
+        guard(store.read_document(entry.path).raw, None)  # a stale hash is refused before any work
+    edit = authoring.set_fields(entry.path, dict(fields), before_write=guard)
+    raw = store.read_document(entry.path).raw
+    return _plain(
+        {
+            "id": entry.id,
+            "path": backlog.relative(entry.path),
+            "changes": [{"field": f, "old": old, "new": new} for f, old, new in edit.changes],
+            "hash": store.content_hash(raw),
+        }
+    )
+
+
+TOOLS: list[Tool] = [
+    Tool(
+        "list_items",
+        "List items in id order, like `backlogctl list --format json`.",
+        {"status": _TEXTS, "tag": _TEXTS, "owner": _TEXT},
+        (),
+        list_items,
+    ),
+    Tool(
+        "show_item",
+        "One item with its score breakdown and content hash, like `backlogctl show ID --format json`.",
+        {"id": _ID},
+        ("id",),
+        show_item,
+    ),
+    Tool(
+        "rank",
+        "Score and rank the backlog, like `backlogctl rank --format json`.",
+        {
+            "model": _TEXT,
+            "formula": _TEXT,
+            "explain": {"type": "boolean"},
+            "stability": {"type": "boolean"},
+            "since": _TEXT,
+            "as_of": _TEXT,
+            "top": {"type": "integer", "minimum": 1},
+            "all": {"type": "boolean", "description": "Rank every status, not only rankable ones."},
+        },
+        (),
+        rank,
+    ),
+    Tool(
+        "lint",
+        "Validate items and check completeness, like `backlogctl lint --format json`.",
+        {"paths": _TEXTS},
+        (),
+        lint,
+    ),
+    Tool(
+        "history",
+        "Every field change of one item from git, like `backlogctl history ID --format json`.",
+        {"id": _ID},
+        ("id",),
+        history,
+    ),
+    Tool(
+        "changes",
+        "Items added, removed and changed since a revision, like `backlogctl changes --format json`.",
+        {"since": _TEXT, "until": _TEXT},
+        (),
+        changes,
+    ),
+    Tool(
+        "review_due",
+        "Open items due for review, like `backlogctl review due --format json`.",
+        {},
+        (),
+        review_due,
+    ),
+    Tool(
+        "new_item",
+        "Create an item from the template, as `backlogctl new` does; refused if it would have lint errors "
+        "(give at least decision and description). fields: {dotted.field: value}.",
+        {"title": _TEXT, "kind": _TEXT, "owner": _TEXT, "fields": {"type": "object"}},
+        ("title",),
+        new_item,
+        writes=True,
+    ),
+    Tool(
+        "set_fields",
+        "Set fields of one item, as `backlogctl set` does, keeping comments and layout; refused if the "
+        "result has lint errors or the file changed since expected_hash. fields: {dotted.field: value}.",
+        {"id": _ID, "fields": {"type": "object"}, "expected_hash": _HASH},
+        ("id", "fields"),
+        set_fields,
+        writes=True,
+    ),
+]
