@@ -4,10 +4,14 @@ Items look like filled-in templates (~760 bytes each). With ``commits`` the
 backlog gets a git history written by one ``git fast-import`` process:
 several authors, status walks, score changes, and moves into sub-folders.
 With ``branches`` each branch adds one item at its tip (for ``new``).
+Every ``MERGE_EVERY`` commits a topic branch takes a few edits while main goes
+on, and a merge commit (``--no-ff`` style) brings it in: the history a team
+makes, which `changes` and `history` walk through every parent.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import subprocess
@@ -50,6 +54,8 @@ KINDS = ("new", "implement", "revise", "retire")
 RISKS = ("minimal", "limited", "high", "unassessed")
 FIB = (1, 2, 3, 5, 8, 13, 20)
 EPOCH = dt.date(2023, 1, 2)
+MERGE_EVERY = 25
+TOPIC_COMMITS = 6
 # Review dates are relative to the day of generation: the same seed gives the
 # same backlog on one day, and lint sees the same share of overdue reviews on any.
 TODAY = dt.date.today()
@@ -168,16 +174,36 @@ class _Stream:
         self.parts.append(b"blob\nmark :%d\ndata %d\n%s\n" % (self.mark, len(data), data))
         return self.mark
 
-    def commit(self, ref: str, who: str, when: int, message: str, ops: list[str], parent: int | None) -> int:
+    def commit(
+        self,
+        ref: str,
+        who: str,
+        when: int,
+        message: str,
+        ops: list[str],
+        parent: int | None,
+        merge: int | None = None,
+    ) -> int:
         self.mark += 1
         msg = message.encode()
         head = f"commit {ref}\nmark :{self.mark}\n"
         head += f"author {who.title()} <{who}@lab.example> {when} +0100\n"
         head += f"committer {who.title()} <{who}@lab.example> {when} +0100\n"
         body = b"data %d\n%s\n" % (len(msg), msg)
-        tail = (f"from :{parent}\n" if parent else "") + "".join(op + "\n" for op in ops)
+        tail = (f"from :{parent}\n" if parent else "") + (f"merge :{merge}\n" if merge else "")
+        tail += "".join(op + "\n" for op in ops)
         self.parts.append(head.encode() + body + tail.encode() + b"\n")
         return self.mark
+
+
+@dataclasses.dataclass
+class _Topic:
+    """An open topic branch: its tip, the items it changes (main leaves them alone) and their last ops."""
+
+    tip: int
+    left: int = TOPIC_COMMITS
+    items: set[int] = dataclasses.field(default_factory=set)
+    ops: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _history(fields: list[dict[str, object]], commits: int, branches: int, rng: random.Random) -> bytes:
@@ -196,19 +222,36 @@ def _history(fields: list[dict[str, object]], commits: int, branches: int, rng: 
         ops.append(f"M 100644 :{out.blob(render(fields[index]))} {paths[index]}")
     head = out.commit("refs/heads/main", rng.choice(PEOPLE), when, "Import the backlog", ops, head)
     added = first
+    topic: _Topic | None = None
     for number in range(1, commits):
         when += rng.randrange(600, 20000)
+        if topic is None and number % MERGE_EVERY == 0 and added > 10:
+            topic = _Topic(tip=head or 0)
+        if topic is not None and topic.left == 0:
+            message = f"Merge topic ({', '.join(sorted(topic.ops))})"
+            ops = list(topic.ops.values())
+            head = out.commit("refs/heads/main", rng.choice(PEOPLE), when, message, ops, head, topic.tip)
+            topic = None
+            continue
+        on_topic = topic is not None and rng.random() < 0.5
         to_add = len(fields) - added
-        if to_add and rng.random() < to_add / max(1, commits - number):
+        if not on_topic and to_add and rng.random() < to_add / max(1, commits - number):
             index, verb = added, "Add"
             added += 1
             paths[index] = f"items/{item_name(fields[index])}"
             ops = []
         else:
             index = rng.randrange(added)
+            if topic is not None:
+                if on_topic and topic.items and rng.random() < 0.5:
+                    index = rng.choice(sorted(topic.items))
+                if not on_topic and index in topic.items:
+                    continue  # main leaves the topic's items alone while it is open
+                if on_topic:
+                    topic.items.add(index)
             f = fields[index]
             roll = rng.random()
-            if roll < 0.05 and paths[index].count("/") == 1:
+            if topic is None and roll < 0.05 and paths[index].count("/") == 1:
                 old = paths[index]
                 paths[index] = f"items/{f['team']}/{old.rsplit('/', 1)[1]}"
                 verb, ops = "Move", [f'R "{old}" "{paths[index]}"']
@@ -225,6 +268,11 @@ def _history(fields: list[dict[str, object]], commits: int, branches: int, rng: 
             ops = []
         ops.append(f"M 100644 :{out.blob(render(fields[index]))} {paths[index]}")
         message = f"{verb} {fields[index]['id']}"
+        if on_topic and topic is not None:
+            topic.tip = out.commit("refs/heads/topic", rng.choice(PEOPLE), when, message, ops, topic.tip)
+            topic.ops[str(fields[index]["id"])] = ops[-1]
+            topic.left -= 1
+            continue
         head = out.commit("refs/heads/main", rng.choice(PEOPLE), when, message, ops, head)
     # Items not added yet (more items than commits) arrive in one last commit.
     if added < len(fields):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from backlogctl.errors import GitError
 from backlogctl.history import git as gitlayer
 from backlogctl.history.audit import item_history
-from tests.conftest import git
+from tests.conftest import Result, git
 
 
 def test_locate_finds_the_repository_from_a_sub_folder(git_backlog: Path) -> None:
@@ -76,3 +78,43 @@ def test_a_users_log_settings_do_not_change_history(git_backlog: Path) -> None:
     git(git_backlog, "config", "log.follow", "true")
     got = item_history(git_backlog, "AI-1")
     assert [c.field for c in got.changes] == [None]
+
+
+def test_the_branch_scan_reads_ids_from_files_renamed_by_hand_and_edited_in_place(git_backlog: Path) -> None:
+    from backlogctl import history
+
+    items = git_backlog / "items"
+    (items / "AI-1-a.yaml").write_text("id: AI-1\ntitle: A\n")
+    git(git_backlog, "add", "-A")
+    git(git_backlog, "commit", "-q", "-m", "AI-1")
+    git(git_backlog, "checkout", "-q", "-b", "renamed")
+    (items / "sub").mkdir()
+    (items / "sub" / "churn-model.yaml").write_text("id: AI-3\ntitle: Churn\n")
+    git(git_backlog, "add", "-A")
+    git(git_backlog, "commit", "-q", "-m", "renamed by hand")
+    git(git_backlog, "checkout", "-q", "-b", "edited", "main")
+    (items / "AI-1-a.yaml").write_text("id: AI-5\ntitle: A\n")
+    git(git_backlog, "commit", "-q", "-am", "id edited in place")
+    git(git_backlog, "checkout", "-q", "main")
+
+    assert history.branch_highest_ids(git_backlog, "items") == {"AI": 5}
+
+
+def test_a_refused_repository_warns_in_the_branch_scan_and_refuses_with_commit(
+    git_backlog: Path, run: Callable[..., Result]
+) -> None:
+    from backlogctl import history
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the repository to another user")
+    os.chown(git_backlog, 65534, 65534)
+    os.chown(git_backlog / ".git", 65534, 65534)
+    try:
+        scan = history.branch_highest_ids(git_backlog, "items")
+        assert scan == {}
+        assert scan.warning is not None and "dubious ownership" in scan.warning
+        with pytest.raises(gitlayer.RepositoryRefused, match=r"safe\.directory"):
+            history.branch_highest_ids(git_backlog, "items", strict=True)
+    finally:
+        os.chown(git_backlog, 0, 0)
+        os.chown(git_backlog / ".git", 0, 0)

@@ -148,18 +148,20 @@ def test_history_follows_a_move_and_records_the_deletion(git_backlog: Path, scri
     assert got[2]["author"] == "Ben Osei"
 
 
-def test_a_merged_branch_counts_on_the_first_parent_line(git_backlog: Path, scripted: dict[str, str]) -> None:
+def test_a_merged_branch_keeps_its_authors_credit(git_backlog: Path, scripted: dict[str, str]) -> None:
     got = records(audit.item_history(git_backlog, "AI-3"))["changes"]
 
     assert [(c["commit"], c["author"], c["message"], c["field"]) for c in got] == [
-        (scripted["merge"], "Anna Berg", "Merge branch 'feature'", None),
+        (scripted["feature"], "Cara Lind", "Add forecast", None),
     ]
 
 
 def test_changes_since_a_revision(git_backlog: Path, scripted: dict[str, str]) -> None:
     got = records(audit.backlog_changes(git_backlog, since=scripted["rescore"]))
 
-    def row(item: str, field: str, old: Any, new: Any, step: str, author: str, date: str) -> Any:
+    def row(
+        item: str, field: str, old: Any, new: Any, step: str, author: str, date: str, message: str
+    ) -> Any:
         return {
             "id": item,
             "field": field,
@@ -168,6 +170,7 @@ def test_changes_since_a_revision(git_backlog: Path, scripted: dict[str, str]) -
             "commit": scripted[step],
             "author": author,
             "date": date,
+            "message": message,
         }
 
     assert got == {
@@ -176,10 +179,19 @@ def test_changes_since_a_revision(git_backlog: Path, scripted: dict[str, str]) -
         "added": ["AI-3"],
         "removed": ["AI-2"],
         "changed": [
-            row("AI-1", "status", "proposed", "ready", "ready", "Anna Berg", day(4)),
-            row("AI-1", "tags", ["retention"], ["retention", "b2b"], "ready", "Anna Berg", day(4)),
-            row("AI-2", "title", "OCR", "Invoice OCR", "move", "Ben Osei", day(5)),
-            row("AI-1", "status", "ready", "in_progress", "start", "Anna Berg", day(6)),
+            row("AI-1", "status", "proposed", "ready", "ready", "Anna Berg", day(4), "AI-1 is ready"),
+            row(
+                "AI-1",
+                "tags",
+                ["retention"],
+                ["retention", "b2b"],
+                "ready",
+                "Anna Berg",
+                day(4),
+                "AI-1 is ready",
+            ),
+            row("AI-2", "title", "OCR", "Invoice OCR", "move", "Ben Osei", day(5), "Move OCR to vision/"),
+            row("AI-1", "status", "ready", "in_progress", "start", "Anna Berg", day(6), "Start AI-1"),
         ],
     }
 

@@ -53,7 +53,7 @@ def test_changes_json_markdown_and_text(git_backlog: Path, run: Run) -> None:
     data = json.loads(run("changes", "--since", shas["rescore"], "--format", "json").stdout)
     assert list(data) == ["since", "until", "added", "removed", "changed", "version"]
     assert (data["added"], data["removed"]) == (["AI-3"], ["AI-2"])
-    assert list(data["changed"][0]) == ["id", "field", "old", "new", "commit", "author", "date"]
+    assert list(data["changed"][0]) == ["id", "field", "old", "new", "commit", "author", "date", "message"]
 
     git(git_backlog, "tag", "-a", "-m", "review", "review/2026-11-05", shas["move"], date=day(5))
     markdown = run("changes", "--since", "last-review", "--format", "markdown").stdout

@@ -304,7 +304,8 @@ def test_commit_makes_one_commit(run: Callable[..., Result], git_backlog: Path, 
 
     assert result.exit_code == 0, result.output
     assert int(git(git_backlog, "rev-list", "--count", "HEAD")) == int(before) + 1
-    assert git(git_backlog, "log", "-1", "--format=%s").strip() == "Import the lab sheet"
+    assert git(git_backlog, "log", "-1", "--format=%s").strip() == "Import 3 items from backlog.xlsx"
+    assert git(git_backlog, "log", "-1", "--format=%b").strip() == "Import the lab sheet"
     files = git(git_backlog, "show", "--name-only", "--format=", "HEAD").split()
     assert len(files) == 3 and all(f.startswith("items/AI-") for f in files)
     assert git(git_backlog, "status", "--porcelain") == ""
@@ -343,3 +344,21 @@ def test_missing_xlsx_reader_says_how_to_install(
     assert (
         result.stderr.strip() == "error: reading .xlsx needs the xlsx extra: pip install 'backlogctl[xlsx]'"
     )
+
+
+def test_a_refused_commit_leaves_nothing_behind(
+    run: Callable[..., Result], git_backlog: Path, tmp_path: Path
+) -> None:
+    sheet = write_xlsx(tmp_path / "backlog.xlsx", LAB_HEADER, LAB_ROWS)
+    hook = git_backlog / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'hook: no imports today' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = git(git_backlog, "rev-parse", "HEAD")
+
+    result = run("import", str(sheet), "--commit")
+
+    assert result.exit_code == 2
+    assert "no imports today" in result.stderr
+    assert item_files(git_backlog) == []
+    assert git(git_backlog, "rev-parse", "HEAD") == before
+    assert git(git_backlog, "status", "--porcelain") == ""

@@ -154,3 +154,65 @@ def test_edit_without_a_terminal_is_exit_2(git_backlog: Path, run: Run) -> None:
     result = run("edit", item_id)
     assert result.exit_code == 2 and "edit needs a terminal" in result.stderr
     assert (git_backlog / path).read_bytes() == before
+
+
+def test_edit_never_overwrites_a_change_made_meanwhile(git_backlog: Path, run: Run, tmp_path: Path) -> None:
+    item_id, path = new(run, "Churn prediction")
+    real = git_backlog / path
+    script = tmp_path / "editor.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"sed -i 's/^team: TODO/team: someone else/' '{real}'\n"  # a colleague saves meanwhile
+        "sed -i 's/^owner: anna/owner: ben/' \"$1\"\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    env = {**os.environ, **GIT_ENV, "EDITOR": str(script), "TERM": "xterm"}
+    env.pop("VISUAL", None)
+    code, output = _run_on_a_pty(
+        [sys.executable, "-m", "backlogctl", "-C", str(git_backlog), "edit", item_id], env, git_backlog
+    )
+    assert code == 2, output
+    assert "changed while you were editing it; nothing was written" in output
+    text = real.read_text(encoding="utf-8")
+    assert "team: someone else" in text and "owner: anna" in text
+    kept = output.split("Your version is in ")[1].split()[0]
+    assert "owner: ben" in Path(kept).read_text(encoding="utf-8")
+
+
+def test_edit_given_up_writes_nothing(git_backlog: Path, run: Run, tmp_path: Path) -> None:
+    item_id, path = new(run, "Churn prediction")
+    before = (git_backlog / path).read_bytes()
+    script = tmp_path / "editor.sh"
+    # Always saves an invalid status: after the first round the file is saved unchanged.
+    script.write_text("#!/bin/sh\nsed -i 's/^status: proposed/status: nope/' \"$1\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    env = {**os.environ, **GIT_ENV, "EDITOR": str(script), "TERM": "xterm"}
+    env.pop("VISUAL", None)
+    code, output = _run_on_a_pty(
+        [sys.executable, "-m", "backlogctl", "-C", str(git_backlog), "edit", item_id], env, git_backlog
+    )
+    assert code == 2, output
+    assert "given up; nothing was written" in output
+    assert (git_backlog / path).read_bytes() == before
+
+
+def test_history_after_renumbering_one_of_two_files_keeps_to_that_file(git_backlog: Path, run: Run) -> None:
+    item_id, path = new(run, "Churn prediction", "--commit")
+    other = git_backlog / "items" / f"{item_id}-demand-forecast.yaml"
+    other.write_text(
+        (git_backlog / path).read_text(encoding="utf-8").replace("Churn prediction", "Demand forecast"),
+        encoding="utf-8",
+    )
+    git(git_backlog, "add", "-A")
+    git(git_backlog, "commit", "-q", "-m", "Demand forecast, made offline")
+    original = (git_backlog / path).read_text(encoding="utf-8")
+    (git_backlog / path).write_text(original.replace("owner: anna", "owner: carla"), encoding="utf-8")
+    git(git_backlog, "commit", "-q", "-am", "carla owns the churn model")
+    result = run("renumber", item_id, "--file", str(other), "--commit")
+    assert result.exit_code == 0, result.output
+    history = json.loads(run("history", "AI-2", "--format", "json").stdout)
+    messages = [c["message"].splitlines()[0] for c in history["changes"]]
+    assert messages[0] == "Demand forecast, made offline"
+    assert not any("carla" in m for m in messages), "the other file's changes are not this item's"
+    assert history["changes"][-1]["field"] == "id"

@@ -122,3 +122,10 @@ def test_list_with_an_unknown_status_says_so(run: Run, item) -> None:
     result = run("list", "--status", "readyy")
     assert result.exit_code == 2
     assert "unknown status 'readyy'" in result.stderr
+
+
+def test_report_refuses_an_output_name_it_cannot_write(run: Run, backlog: Path) -> None:
+    result = run("report", "-o", "review.pdf")
+    assert result.exit_code == 2
+    assert "review.pdf" in result.stderr and ".html or .md" in result.stderr
+    assert not (backlog / "review.pdf").exists()

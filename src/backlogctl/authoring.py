@@ -74,6 +74,8 @@ class Created:
     commit: str | None = None
     relative: str = ""
     """The path from the backlog's root, posix, as shown to users."""
+    warning: str | None = None
+    """Something the user should know (the branch scan could not run), for stderr."""
 
 
 def _schema_line(backlog_dir: BacklogDir, path: Path) -> str:
@@ -118,9 +120,7 @@ def draft(
     """The new item's text: the template with ``title``, ``created`` and ``fields`` filled, no id yet."""
     values = {"title": title, "created": today or dt.date.today(), **fields}
     text = template if template is not None else template_text(backlog_dir)
-    for dotted, value in values.items():
-        text = store.set_value(text, dotted, value)
-    return text
+    return store.set_values(text, values)
 
 
 def item_path(backlog_dir: BacklogDir, item_id: str, title: str) -> Path:
@@ -182,7 +182,8 @@ def create(
     fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
     backlog_dir = config.load(start)
     # The highest id per prefix at any branch tip: new ids go above it.
-    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
+    # A repository git refuses: --commit stops, otherwise a warning says the scan was skipped.
+    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir, strict=commit)
     taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
     if commit:
         history.ensure_can_commit(backlog_dir.root)
@@ -195,7 +196,7 @@ def create(
         commit=commit,
     )
     shown = created.path.relative_to(backlog_dir.root).as_posix()
-    return dataclasses.replace(created, commit=sha, relative=shown)
+    return dataclasses.replace(created, commit=sha, relative=shown, warning=highest.warning)
 
 
 def _refuse_what_the_hook_refuses(backlog_dir: BacklogDir, title: str, fields: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ def renumber(
     from backlogctl import history
     from backlogctl.authoring import next_number
     from backlogctl.editing import write_files
-    from backlogctl.history.renumbering import message_for
+    from backlogctl.history.renumbering import message_for, path_trailer
     from backlogctl.ids import is_id, name_matches
 
     backlog = backlog_module.load(start)
@@ -71,13 +71,14 @@ def renumber(
         old, new_id, target, backlog.relative(target), [backlog.relative(p) for p, _, _ in references]
     )
     title = entry.data.get("title") if entry.data else None
+    old_path = path_trailer(backlog.root, entry.path) if duplicated and commit else None
     summary = f"{old} → {new_id}: renumber {title or entry.path.stem}"
     _, result.commit = history.commit_change(
         backlog.root,
         lambda: write_files(plan),
         touches=[entry.path, *(p for p, _, _ in references)],
         written=lambda paths: paths,
-        message=lambda _: message_for(history.full_message(summary, why), old),
+        message=lambda _: message_for(history.full_message(summary, why), old, old_path),
         commit=commit,
     )
     return result

@@ -73,6 +73,8 @@ def changes_command(
 
     root = start_dir(ctx)
     result = audit.backlog_changes(root, since=since, until=until)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     with dialect.output_to(output_file):
         _changes_out(root, result, output, since)
 

@@ -46,7 +46,8 @@ def import_command(
     ] = False,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the created items in one commit.")] = False,
     message: Annotated[
-        str | None, typer.Option("--message", "-m", help="Commit message (with --commit).")
+        str | None,
+        typer.Option("--message", "-m", help="Why, written into the commit message (with --commit)."),
     ] = None,
 ) -> None:
     """Create an item per row of a spreadsheet; nothing is written unless every row is valid.
@@ -57,7 +58,6 @@ def import_command(
     from backlogctl.render import intake as render
 
     backlog_dir = config.load(start_dir(ctx))
-    wanted = message if message is not None else f"Import {file.name}"
     outcome = intake.import_file(
         backlog_dir,
         file,
@@ -65,7 +65,8 @@ def import_command(
         maps=maps,
         key=key,
         dry_run=dry_run,
-        commit_message=wanted if commit else None,
+        commit=commit,
+        why=message,
     )
     render.import_text(outcome, backlog_dir.root)
 

@@ -75,6 +75,8 @@ def new_command(
     created = authoring.create(
         start_dir(ctx), title, kind=kind, owner=owner, sets=sets, commit=commit, why=message
     )
+    if created.warning:
+        typer.echo(f"warning: {created.warning}", err=True)
     typer.echo(f"{created.id}\t{created.relative}")
 
 

@@ -9,6 +9,8 @@ import typer
 from backlogctl.cli import dialect
 from backlogctl.cli.app import command, start_dir
 
+_KNOWN_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt", "")
+
 
 @command("report")
 def report_command(
@@ -41,6 +43,10 @@ def report_command(
     from backlogctl import backlog as backlog_module
     from backlogctl import report
 
+    if output_format is None and output is not None and output.suffix.lower() not in _KNOWN_SUFFIXES:
+        raise typer.BadParameter(
+            f"cannot tell the format from {output.name!r}: name it .html or .md, or give --format"
+        )
     if output_format is None:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         output_format = "html" if html else "markdown"

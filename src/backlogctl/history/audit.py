@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from backlogctl.history.renumbering import follow
-from backlogctl.history.snapshot import LAST_REVIEW
+from backlogctl.history.snapshot import LAST_REVIEW, last_review
 from backlogctl.history.trail import Trail
 
 
@@ -41,6 +41,7 @@ class FieldChange:
     commit: str
     author: str
     date: str
+    message: str = ""
 
 
 @dataclass(slots=True)
@@ -50,10 +51,15 @@ class BacklogChanges:
     added: list[str]
     removed: list[str]
     changed: list[FieldChange]
+    warnings: list[str] = field(default_factory=list, compare=False, metadata={"json": False})
+    """Things the reader should know, printed to stderr (not part of the JSON)."""
 
 
 def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistory:
-    """Every field change of one item along the first-parent line, oldest first.
+    """Every field change of one item, credited to the commit that made it, oldest first.
+
+    Branch commits keep their author, date and message; a merge is credited
+    only with values that no parent had (a conflict resolved to a new value).
 
     Git walks only the files named for the id (``<id>-*.yaml``, following
     moves); when no such file exists at ``until`` (a deleted item, a misnamed
@@ -100,11 +106,20 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
     with Trail(root) as trail:
         tip = trail.resolve(until)
         start: str | None
-        if since is None:
+        warnings: list[str] = []
+        if since is None or since.strip() == LAST_REVIEW:
             try:
-                start = trail.resolve(LAST_REVIEW)
+                review = last_review(trail.repo, trail.backlog_dir.config.review.tag_prefix)
             except NotFoundError:
-                start = None
+                if since is not None:
+                    raise
+                review = None
+            start = review.sha if review else None
+            if review is not None and not review.on_line:
+                warnings.append(
+                    f"the last review's tag {review.tag} is not an ancestor of HEAD (its commit was "
+                    "rebased or is on another branch); changes since it may repeat reviewed values"
+                )
         else:
             try:
                 start = trail.resolve(since)
@@ -115,18 +130,18 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
         key = f"changes\x1f{trail.folder}\x1f{start or ''}\x1f{tip}"
         cached = trail.cache.result(key)
         if isinstance(cached, BacklogChanges):
+            cached.warnings = warnings
             return cached
         walked = trail.start_commits(tip, start)
         before, after = trail.ids_at(start), trail.ids_at(tip)  # while git walks
         changed = [
-            FieldChange(item_id, field, old, new, c.sha, c.author, c.date)
+            FieldChange(item_id, field, old, new, c.sha, c.author, c.date, c.message)
             for item_id, c, field, old, new in trail.changes_in(walked(), fields_only=True)
             if field is not None
         ]
         order = _natural
-        result = BacklogChanges(
-            start, tip, sorted(after - before, key=order), sorted(before - after, key=order), changed
-        )
+        added, removed = sorted(after - before, key=order), sorted(before - after, key=order)
+        result = BacklogChanges(start, tip, added, removed, changed, warnings)
         trail.cache.store_result(key, result)
         return result
 

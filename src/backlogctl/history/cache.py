@@ -21,7 +21,7 @@ from typing import Any
 
 from backlogctl.history.walk import CommitInfo, from_plain, to_plain
 
-VERSION = "4"
+VERSION = "5"
 KEEP_CHAINS = 8
 KEEP_RESULTS = 32
 _ERRORS = (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError, OSError)
@@ -42,10 +42,13 @@ class HistoryCache:
 
     def __init__(self, git_dir: Path) -> None:
         from backlogctl import __version__
+        from backlogctl.history.git import OPTIONS
+        from backlogctl.history.walk import LOG_OPTIONS
 
         key = hashlib.sha256(str(git_dir.resolve()).encode()).hexdigest()[:20]
         self.path = cache_dir() / f"history-{key}.sqlite"
-        self._salt = f"{VERSION}/{__version__}"
+        # Everything that can change an answer besides the commits: our version and the git options.
+        self._salt = f"{VERSION}/{__version__}/{' '.join(OPTIONS + LOG_OPTIONS)}"
         self._db: sqlite3.Connection | None = None
         if not enabled():
             return

@@ -32,49 +32,94 @@ def resolve(root: Path, rev: str) -> str:
 def resolve_in(repo: Repo, rev: str, tag_prefix: str = "review/", tip: str = "HEAD") -> str:
     """Resolve ``rev`` in ``repo``; dates look along the first-parent line of ``tip``."""
     rev = rev.strip()
-    if not rev or rev.startswith("-"):
+    if not rev or rev.startswith("-") or "\n" in rev:
         raise InputError(f"{rev!r} is not a revision")
+    if ".." in rev:
+        raise InputError(f"{rev!r} is a range; give one revision (changes takes --since REV and --until REV)")
     if rev == LAST_REVIEW:
-        return _last_review(repo, tag_prefix)
+        return last_review(repo, tag_prefix).sha
     if DATE.match(rev):
         return _at_date(repo, rev, tip)
-    sha = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).decode().strip()
-    if not sha:
+    sha = repo.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)
+    found = sha.decode().strip()
+    if not found:
         raise NotFoundError(
             f"unknown revision {rev!r}; give a commit, tag or branch, a date YYYY-MM-DD, or {LAST_REVIEW}"
         )
-    return sha
+    return found
+
+
+def end_of_day(day: str) -> int:
+    """The last second of ``day`` (YYYY-MM-DD) in the local time zone, as a Unix time."""
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise InputError(f"{day!r} is not a real date; write YYYY-MM-DD") from None
+    end = dt.datetime.combine(date, dt.time(23, 59, 59))
+    try:
+        return int(end.astimezone().timestamp())
+    except (OverflowError, OSError, ValueError):
+        return int(end.replace(tzinfo=dt.UTC).timestamp())
 
 
 def _at_date(repo: Repo, day: str, tip: str) -> str:
-    try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        raise InputError(f"{day!r} is not a real date; write YYYY-MM-DD") from None
+    """The last commit on ``tip``'s first-parent line committed on or before the end of ``day``.
+
+    The date is parsed here and compared with git's exact commit times, never
+    handed to git's approximate date parser.
+    """
+    limit = end_of_day(day)
     if not repo.head_is_born():
         raise GitError("the current branch has no commits yet; commit the backlog first")
-    # "At that date" includes the whole day, in the local time zone.
-    sha = repo.text("rev-list", "-1", "--first-parent", f"--before={day} 23:59:59", tip)
-    if not sha:
-        raise NotFoundError(f"no commit on or before {day}")
-    return sha
+    # The committer date on the first-parent line: when the change reached the branch.
+    listing = repo.run("rev-list", "--first-parent", "--timestamp", tip)
+    for line in listing.decode().splitlines():
+        stamp, _, sha = line.partition(" ")
+        if int(stamp) <= limit:
+            return sha
+    raise NotFoundError(f"no commit on or before {day}")
 
 
-def _last_review(repo: Repo, tag_prefix: str) -> str:
-    refname = repo.text(
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The last review: its tag, its commit, and whether HEAD still descends from it."""
+
+    tag: str
+    sha: str
+    on_line: bool
+
+
+_TAG_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def last_review(repo: Repo, tag_prefix: str) -> Review:
+    """The review tag with the newest review date in its name (``review/2026-11-21``).
+
+    Ties and names without a date fall back to the tag's creation date. A tag
+    that HEAD no longer descends from (the reviewed commit was rebased away) is
+    still the last review; ``on_line`` says so, for a warning.
+    """
+    listing = repo.run(
         "for-each-ref",
-        "--sort=-refname",
-        "--sort=-creatordate",
-        "--count=1",
-        "--format=%(refname)",
+        "--format=%(refname)%00%(creatordate:unix)%00%(*objectname)%00%(objectname)",
         f"refs/tags/{tag_prefix}*",
     )
-    if not refname:
+    best: tuple[str, int, str, str] | None = None
+    for line in listing.decode("utf-8", "replace").splitlines():
+        refname, created, peeled, target = [*line.split("\0"), "", "", ""][:4]
+        found = _TAG_DATE.search(refname.removeprefix(f"refs/tags/{tag_prefix}"))
+        key = (found.group(1) if found else "", int(created or 0), refname, peeled or target)
+        if best is None or key[:3] > best[:3]:
+            best = key
+    if best is None:
         raise NotFoundError(
             f"no review tag ({tag_prefix}*) yet, so there is no last review; "
             "run 'backlogctl review close' after a review, or give --since a revision or date"
         )
-    return repo.text("rev-parse", "--verify", f"{refname}^{{commit}}")
+    refname = best[2]
+    sha = repo.text("rev-parse", "--verify", f"{refname}^{{commit}}")
+    _out, _err, code = repo.call("merge-base", "--is-ancestor", sha, "HEAD")
+    return Review(refname.removeprefix("refs/tags/"), sha, code == 0)
 
 
 @dataclass(frozen=True, slots=True)

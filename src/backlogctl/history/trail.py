@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from backlogctl.history.cache import HistoryCache
 from backlogctl.history.git import BlobReader, Repo, require_history
 from backlogctl.history.snapshot import item_files, parse_blob, resolve_in
-from backlogctl.history.walk import CommitInfo, FileChange, diff, log, raw_entries
+from backlogctl.history.walk import CommitInfo, FileChange, diff, log, raw_entries, same
 from backlogctl.ids import file_id, id_in_text, is_item_path
 
 Parsed = tuple[dict[str, Any] | None, str | None]
@@ -47,12 +47,16 @@ class _Background:
 
 
 class Pair(NamedTuple):
-    """One item file's two sides in one commit (None: created or deleted)."""
+    """One item file's two sides in one commit (None: created or deleted).
+
+    For a merge, ``others`` are the other parents' blobs at the same path.
+    """
 
     old_blob: str | None
     old_path: str | None
     new_blob: str | None
     new_path: str | None
+    others: tuple[str | None, ...] = ()
 
 
 class Trail:
@@ -96,19 +100,19 @@ class Trail:
 
         git log runs on one core while the caller reads blobs on the other. A
         cached walk to an older tip with the same ``since`` is extended by
-        walking only the newer commits.
+        walking only the commits reachable from ``tip`` and not from it.
         """
         base = since or ""
         cached = self.cache.chain(self.folder, base, tip)
         if cached is not None:
             return lambda: cached
         older: list[CommitInfo] = []
-        exclude = since
+        exclude = [since] if since else []
         for known in self.cache.chain_tips(self.folder, base)[:3]:
             if self._extends(known, tip):
                 found = self.cache.chain(self.folder, base, known)
                 if found is not None:
-                    older, exclude = found, known
+                    older, exclude = found, [*exclude, known]
                     break
         walk = _Background(lambda: log(self.repo, tip, self.items_dir, exclude=exclude))
 
@@ -120,11 +124,10 @@ class Trail:
         return finish
 
     def _extends(self, known: str, tip: str) -> bool:
-        """Whether ``known`` lies on ``tip``'s first-parent line."""
+        """Whether ``known`` is an ancestor of ``tip`` (then tip's walk is known's plus the new commits)."""
         # A cached tip can be gone: history rewritten, or the repository rebuilt at the same path.
-        out = self.repo.run("rev-list", "--first-parent", "--parents", tip, f"^{known}", check=False)
-        lines = out.decode("utf-8", "replace").splitlines()
-        return bool(lines) and lines[-1].split()[1:2] == [known]
+        _out, _err, code = self.repo.call("merge-base", "--is-ancestor", known, tip)
+        return code == 0
 
     def parsed(self, blobs: dict[str, str]) -> dict[str, Parsed]:
         """Parse blobs (sha -> backlog-relative path) with the cache."""
@@ -162,7 +165,9 @@ class Trail:
         files = [[f for f in c.files if self.is_item(f.new_path or f.old_path or "")] for c in commits]
         ids: dict[str, str | None] = {}
         unread: dict[str, str] = {}
-        for touched in files:
+        for commit, touched in zip(commits, files, strict=True):
+            if commit.is_merge:
+                continue  # a merge lists a path only where it differs from every parent
             gone = {f.old_blob: f.old_path for f in touched if f.status == "D" and f.old_blob}
             added = {f.new_blob: f.new_path for f in touched if f.status == "A" and f.new_blob}
             if not gone or not added:
@@ -174,7 +179,12 @@ class Trail:
                     unread[blob] = path
         if unread:
             ids.update(self.ids(unread))
-        return [_paired(touched, ids) for touched in files]
+        return [
+            [Pair(f.old_blob, f.old_path, f.new_blob, f.new_path, f.others) for f in touched]
+            if commit.is_merge
+            else _paired(touched, ids)
+            for commit, touched in zip(commits, files, strict=True)
+        ]
 
     def changes_in(
         self, commits: Iterable[CommitInfo], only: str | None = None, fields_only: bool = False
@@ -186,25 +196,75 @@ class Trail:
         """
         commits = list(commits)
         pairs = self.pairs(commits)
+        self._fill_moved_sides(commits, pairs)
         sides = {
             blob: path
             for touched in pairs
             for p in touched
-            if not fields_only or (p.old_blob and p.new_blob)
-            for blob, path in ((p.old_blob, p.old_path), (p.new_blob, p.new_path))
+            if not fields_only or (p.old_blob and p.new_blob) or p.others
+            for blob, path in (
+                (p.old_blob, p.old_path),
+                (p.new_blob, p.new_path),
+                *((other, p.new_path or p.old_path) for other in p.others),
+            )
             if blob and path
         }
         if only is not None:
             ids = self.ids(sides)
             sides = {blob: path for blob, path in sides.items() if (ids[blob] or "").upper() == only.upper()}
         parsed = self.parsed(sides)
+        # Where each blob came from, so a repaired file compares with what it was before it broke.
+        made_from = {
+            p.new_blob: (p.old_blob, *p.others)
+            for touched in pairs
+            for p in touched
+            if p.new_blob and (p.old_blob or p.others)
+        }
         for commit, touched in zip(commits, pairs, strict=True):
             for pair in touched:
-                if fields_only and not (pair.old_blob and pair.new_blob):
+                if fields_only and not (pair.old_blob and pair.new_blob) and not pair.others:
                     continue
-                for item_id, field, old, new in _pair_changes(pair, parsed):
+                for item_id, field, old, new in _pair_changes(pair, parsed, made_from):
+                    if fields_only and field is None:
+                        continue
                     if only is None or item_id.upper() == only.upper():
                         yield item_id, commit, field, old, new
+
+    def _fill_moved_sides(self, commits: list[CommitInfo], pairs: list[list[Pair]]) -> None:
+        """A merge's parent that has the item under another path (moved on one side) gets that version.
+
+        Git's combined diff compares one path across the parents; an item moved
+        on one branch is at another path there, and by id it is the same item.
+        """
+        for commit, touched in zip(commits, pairs, strict=True):
+            if not commit.is_merge:
+                continue
+            for at, pair in enumerate(touched):
+                sides = (pair.old_blob, *pair.others)
+                if pair.new_blob is None or pair.new_path is None or all(sides):
+                    continue
+                item_id = self.ids({pair.new_blob: pair.new_path})[pair.new_blob]
+                if item_id is None:
+                    continue
+                found = [
+                    (blob, pair.new_path) if blob else self._blob_by_id(parent, item_id) or (None, None)
+                    for blob, parent in zip(sides, commit.parents, strict=False)
+                ]
+                (first, path), rest = found[0], found[1:]
+                others = tuple(blob for blob, _ in rest)
+                touched[at] = pair._replace(old_blob=first, old_path=pair.old_path or path, others=others)
+
+    def _blob_by_id(self, sha: str, item_id: str) -> tuple[str | None, str | None] | None:
+        """The blob and path of the item ``item_id`` at commit ``sha`` (files named for it first)."""
+        files = item_files(self.repo, sha, self.items_dir)
+        lead = item_id.lower()
+        named = [f for f in files if f.path.rsplit("/", 1)[-1].lower().startswith((f"{lead}-", f"{lead}."))]
+        for group in (named, files):
+            ids = self.ids({f.blob: f.path for f in group})
+            for f in group:
+                if (ids.get(f.blob) or "").upper() == item_id.upper():
+                    return f.blob, f.path
+        return None
 
     def item_commits(self, tip: str, item_id: str) -> list[CommitInfo] | None:
         """Commits that touched the files named for ``item_id``, following moves; None: no such file.
@@ -224,10 +284,14 @@ class Trail:
             if move is None:
                 return found
             at, moved, sources = move
+            paths |= sources
+            if any(c.is_merge for c in found[at + 1 :]):
+                # A branch may have changed the old path after the move: walk every path again.
+                found = log(self.repo, tip, self.items_dir, paths=sorted(paths))
+                continue
             # Usually the new paths have no older commits: walk only the sources
             # (each extra pathspec slows git down). Otherwise walk them all again.
-            walked = sources if at == 0 else paths | sources
-            paths |= sources
+            walked = sources if at == 0 else paths
             below = log(self.repo, f"{moved.sha}^", self.items_dir, paths=sorted(walked))
             found = [*below, moved, *found[at + 1 :]]
 
@@ -248,7 +312,7 @@ class Trail:
         """The newest commit in ``found`` that moved the item into ``paths`` from elsewhere."""
         for at in range(len(found) - 1, -1, -1):
             commit = found[at]
-            if commit.sha in checked or not any(f.status == "A" for f in commit.files):
+            if commit.sha in checked or commit.is_merge or not any(f.status == "A" for f in commit.files):
                 continue
             checked.add(commit.sha)
             whole = self._first_parent_diff(commit)
@@ -305,15 +369,25 @@ def _paired(files: list[FileChange], ids: dict[str, str | None]) -> list[Pair]:
     return pairs
 
 
-def _pair_changes(pair: Pair, parsed: dict[str, Parsed]) -> Iterator[tuple[str, str | None, Any, Any]]:
-    old, new = parsed.get(pair.old_blob or ""), parsed.get(pair.new_blob or "")
-    old_data = old[0] if old else None
+def _pair_changes(
+    pair: Pair, parsed: dict[str, Parsed], made_from: dict[str, tuple[str | None, ...]]
+) -> Iterator[tuple[str, str | None, Any, Any]]:
+    new = parsed.get(pair.new_blob or "")
     new_data = new[0] if new else None
-    old_id = file_id(old_data, pair.old_path) if old else None
+    if new is not None and new_data is None:
+        return  # the new version does not parse: nothing to compare yet
+    befores = _readable(pair.old_blob, pair.old_path, parsed, made_from, set())
+    for other in pair.others:
+        befores += _readable(other, pair.new_path or pair.old_path, parsed, made_from, set())
+    if befores is None or (pair.old_blob and not befores):
+        return  # what it replaced never parsed (or lies before the walk): nothing to compare with
     new_id = file_id(new_data, pair.new_path) if new else None
+    if len(befores) > 1 or pair.others:
+        yield from _merged(befores, new_id, new_data)
+        return
+    old_data, old_path = befores[0] if befores else (None, None)
+    old_id = file_id(old_data, old_path) if old_data is not None else None
     if old_id is not None and old_id == new_id:
-        if new_data is None:
-            return  # the new version does not parse: nothing to compare yet
         for field, before, after in diff(old_data or {}, new_data):
             yield old_id, field, before, after
         return
@@ -321,3 +395,64 @@ def _pair_changes(pair: Pair, parsed: dict[str, Parsed]) -> Iterator[tuple[str, 
         yield old_id, None, old_data, None
     if new_id is not None:
         yield new_id, None, None, new_data
+
+
+Version = tuple[dict[str, Any] | None, str | None]
+"""One parent's side of a change: its parsed mapping (None: no such file) and path."""
+
+
+def _readable(
+    blob: str | None,
+    path: str | None,
+    parsed: dict[str, Parsed],
+    made_from: dict[str, tuple[str | None, ...]],
+    seen: set[str],
+) -> list[Version]:
+    """The versions a side stands for: itself when it parses, else what it was made from.
+
+    A file committed with conflict markers does not parse; it stands for the
+    versions it was made from, so its repair is compared with those.
+    """
+    found = parsed.get(blob or "")
+    if found is None:
+        return [(None, path)]  # no file, or one left unread because it holds another item
+    if found[0] is not None:
+        return [(found[0], path)]
+    if blob is None or blob in seen or blob not in made_from:
+        return []
+    seen.add(blob)
+    versions: list[Version] = []
+    for source in made_from[blob]:
+        versions += _readable(source, path, parsed, made_from, seen)
+    return versions
+
+
+def _merged(
+    befores: list[Version], new_id: str | None, new_data: dict[str, Any] | None
+) -> Iterator[tuple[str, str | None, Any, Any]]:
+    """What a merge (or the repair of a broken merge) changed itself: values no parent had."""
+    present = [data for data, _ in befores if data is not None]
+    first = befores[0][0]
+    if new_data is None:
+        if len(present) == len(befores) and first is not None:
+            old_id = file_id(first, befores[0][1])
+            if old_id is not None:
+                yield old_id, None, first, None  # every parent had it; the merge deleted it
+        return
+    if new_id is None:
+        return
+    if not present:
+        yield new_id, None, None, new_data  # no parent had it; the merge added it
+        return
+    for field, before, after in diff(first or {}, new_data):
+        if all(not same(_dotted(data or {}, field), after) for data, _ in befores):
+            yield new_id, field, before, after
+
+
+def _dotted(data: dict[str, Any], field: str) -> Any:
+    value: Any = data
+    for part in field.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value

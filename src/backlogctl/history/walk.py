@@ -1,11 +1,16 @@
-"""One pass over git's log: the commits that touched item files, and what changed.
+"""One pass over git's log: every commit that touched item files, and what changed.
 
-`git log --first-parent -m --raw --no-renames -z` lists, per commit, the item
-files it added, modified or deleted with their blob ids; no process per
-commit. Merges are diffed against their first parent, so the history is the
-main line's: each change's `old` is the previous change's `new`. Git does no
-rename detection: a move is a deletion and an addition of the same item id in
-one commit, which `audit` pairs by id (an item is its id, not its path).
+`git log --raw -z --diff-merges=combined --no-renames` lists, per commit, the
+item files it added, modified or deleted with their blob ids; no process per
+commit. Every parent is walked (a branch's commits keep their author, date
+and message); a merge lists only the files that differ from *every* parent
+(git's combined diff), with each parent's blob, because a merge is credited
+only with what it changes itself. Git does no rename detection: a move is a
+deletion and an addition of the same item id in one commit, which `trail`
+pairs by id (an item is its id, not its path).
+
+The output is framed by NUL bytes, which git never lets into a commit
+message, an author name or a path, so no content can forge a separator.
 
 Without a pathspec git walks ~2x faster than with one (a pathspec makes git
 diff each commit twice: once to simplify history, once for the output), so
@@ -15,23 +20,44 @@ other files are dropped here; in a larger repository the items folder limits it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from backlogctl.history.git import Repo
 
 NULL_BLOB = "0" * 40
-_FORMAT = "--format=%x01%H%x1f%an%x1f%aI%x1f%B%x1f"
+# Header fields, each ended by NUL; "C" marks the start of a commit.
+_FORMAT = "--format=%x00C%H%x00%P%x00%an%x00%aI%x00%B%x00"
+_HEADER_FIELDS = 5
+LOG_OPTIONS = (
+    "--raw",
+    "-z",
+    "--no-abbrev",
+    "--no-renames",
+    "--no-ext-diff",
+    "--diff-merges=combined",
+    "--root",
+    "--full-history",
+    "--date-order",
+    "--reverse",
+)
+"""Every option that decides what the walk reports, passed explicitly."""
 
 
 class FileChange(NamedTuple):
-    """One item file changed by one commit (paths relative to the backlog root)."""
+    """One item file changed by one commit (paths relative to the backlog root).
+
+    For a merge, ``old_blob`` is the first parent's blob and ``others`` the
+    other parents' blobs at the same path (None: no such file there).
+    """
 
     status: str
     old_blob: str | None
     new_blob: str | None
     old_path: str | None
     new_path: str | None
+    others: tuple[str | None, ...] = ()
 
 
 class CommitInfo(NamedTuple):
@@ -42,55 +68,128 @@ class CommitInfo(NamedTuple):
     date: str
     message: str
     files: tuple[FileChange, ...]
+    parents: tuple[str, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
 
 
 def log(
-    repo: Repo, tip: str, items_dir: str, exclude: str | None = None, paths: list[str] | None = None
+    repo: Repo,
+    tip: str,
+    items_dir: str,
+    exclude: str | list[str] | None = None,
+    paths: list[str] | None = None,
 ) -> list[CommitInfo]:
-    """Commits on the first-parent line of ``tip`` that touched item files, oldest first.
+    """Commits reachable from ``tip`` (all parents) that touched item files, oldest first.
 
+    ``exclude``: commits reachable from these are left out (``REV..tip``).
     ``paths`` (repository paths, literal) limits the walk to those files.
     """
-    args = ["log", "--first-parent", "-m", "--no-renames", "--raw", "-z", "--no-abbrev", _FORMAT, tip]
-    if exclude:
-        args.append(f"^{exclude}")
+    args = ["log", *LOG_OPTIONS, _FORMAT, tip]
+    excluded = [exclude] if isinstance(exclude, str) else list(exclude or [])
+    args += [f"^{rev}" for rev in excluded]
     folder = repo.path_in_repo(items_dir)
     keep = b"" if folder in ("", ".") else f"{folder}/".encode()
     if paths is not None:
         args += ["--", *paths]
     elif repo.prefix:
         args += ["--", folder]
-    commits = [c for c in parse_log(repo.run(*args), len(repo.prefix), keep) if c.files]
-    commits.reverse()
-    return commits
+    return [c for c in parse_log(repo.run(*args), len(repo.prefix), keep) if c.files]
 
 
 def parse_log(output: bytes, cut: int = 0, keep: bytes = b"") -> Iterator[CommitInfo]:
     """Parse ``git log --raw -z`` output written with ``_FORMAT``; only paths under ``keep``."""
-    for chunk in output.split(b"\x01")[1:]:
-        header, _, raw = chunk.partition(b"\x1f\x00")
-        sha, author, date, message = header.decode("utf-8", "replace").split("\x1f", 3)
-        message = message.removesuffix("\x1f").strip()
-        yield CommitInfo(sha, author, date, message, tuple(raw_entries(raw, cut, keep)))
+    tokens = output.split(b"\x00")
+    at, end = 0, len(tokens)
+    while at < end:
+        token = tokens[at]
+        if not token.startswith(b"C"):
+            at += 1  # separators between the header, the raw entries and the next commit
+            continue
+        header = [t.decode("utf-8", "replace") for t in tokens[at : at + _HEADER_FIELDS]]
+        at += _HEADER_FIELDS
+        files: list[FileChange] = []
+        while at < end:
+            meta = tokens[at].lstrip(b"\n")
+            if not meta:
+                ahead = at
+                while ahead < end and not tokens[ahead].lstrip(b"\n"):
+                    ahead += 1
+                if ahead < end and tokens[ahead].lstrip(b"\n").startswith(b":"):
+                    at = ahead
+                    continue
+                break
+            if not meta.startswith(b":"):
+                break
+            entry = _entry(meta, tokens[at + 1], cut, keep)
+            at += 2
+            if entry is not None:
+                files.append(entry)
+        sha, parents, author, date, message = header
+        message = message.strip(" \t\r\n")  # not str.strip(): it would eat \x1c-\x1f too
+        yield CommitInfo(sha[1:], author, date, message, tuple(files), tuple(parents.split()))
+
+
+def _entry(meta: bytes, path: bytes, cut: int, keep: bytes) -> FileChange | None:
+    """One raw entry: ``:old new sha sha S`` or a merge's ``::m1 m2 m sha1 sha2 sha SS``."""
+    if not path.startswith(keep):
+        return None
+    parents = len(meta) - len(meta.lstrip(b":"))
+    fields = meta.lstrip(b":").decode().split()
+    blobs = [None if sha == NULL_BLOB else sha for sha in fields[parents + 1 : 2 * parents + 2]]
+    *before, after = blobs
+    name = path.decode("utf-8", "replace")[cut:]
+    first = before[0]
+    status = "D" if after is None else "A" if first is None else "M"
+    return FileChange(
+        status,
+        first,
+        after,
+        name if first is not None else None,
+        name if after is not None else None,
+        tuple(before[1:]),
+    )
 
 
 def raw_entries(raw: bytes, cut: int, keep: bytes = b"") -> Iterator[FileChange]:
+    """Entries of ``git diff-tree --raw -z`` output."""
     tokens = raw.lstrip(b"\n").split(b"\x00")
     at = 0
-    while at < len(tokens) and tokens[at].startswith(b":"):
-        meta = tokens[at].decode().split()
-        status = meta[4][:1]
-        paths = 2 if status in ("R", "C") else 1
-        found = tokens[at + 1 : at + 1 + paths]
-        at += 1 + paths
-        if not found[-1].startswith(keep):
-            continue
-        names = [t.decode("utf-8", "replace")[cut:] for t in found]
-        old_blob = None if meta[2] == NULL_BLOB or status == "A" else meta[2]
-        new_blob = None if meta[3] == NULL_BLOB or status == "D" else meta[3]
-        old_path = names[0] if status != "A" else None
-        new_path = names[-1] if status != "D" else None
-        yield FileChange(status, old_blob, new_blob, old_path, new_path)
+    while at + 1 < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
+        entry = _entry(tokens[at].lstrip(b"\n"), tokens[at + 1], cut, keep)
+        at += 2
+        if entry is not None:
+            yield entry
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two values are the same as the model reads them, at every level.
+
+    ``4`` and ``4.0`` are the same number, a date and the same date quoted are
+    the same date; ``true`` is not ``1``. Mappings and lists compare member by
+    member with the same rule.
+    """
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dt.date) or isinstance(b, dt.date):
+        return _as_date(a) is not None and _as_date(a) == _as_date(b)
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and bool(a == b)
+
+
+def _as_date(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str) else None
 
 
 def diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
@@ -100,23 +199,23 @@ def diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
     for key in keys:
         dotted = f"{prefix}{key}"
         before, after = old.get(key), new.get(key)
-        if before == after and type(before) is type(after):
+        if same(before, after):
             continue  # most fields of most commits
         nested = isinstance(before, dict) or isinstance(after, dict)
         if nested and isinstance(before, dict | None) and isinstance(after, dict | None):
             changes += diff(before or {}, after or {}, f"{dotted}.")
             continue
-        if before != after or type(before) is not type(after):
-            changes.append((dotted, before, after))
+        changes.append((dotted, before, after))
     return changes
 
 
 def to_plain(commits: list[CommitInfo]) -> list[Any]:
     """Commits as nested tuples of strings, for a fast `marshal` cache."""
-    return [(*c[:4], tuple(tuple(f) for f in c.files)) for c in commits]
+    return [(*c[:4], tuple(tuple(f) for f in c.files), c.parents) for c in commits]
 
 
 def from_plain(rows: list[Any]) -> list[CommitInfo]:
     return [
-        CommitInfo(row[0], row[1], row[2], row[3], tuple(FileChange._make(f) for f in row[4])) for row in rows
+        CommitInfo(row[0], row[1], row[2], row[3], tuple(FileChange._make(f) for f in row[4]), tuple(row[5]))
+        for row in rows
     ]

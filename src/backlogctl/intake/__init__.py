@@ -74,10 +74,15 @@ def import_file(
     maps: list[str] | None = None,
     key: str | None = None,
     dry_run: bool = False,
-    commit_message: str | None = None,
+    commit: bool = False,
+    why: str | None = None,
     today: dt.date | None = None,
 ) -> Outcome:
-    """Import every row of ``path`` as an item; all rows are checked before the first is written."""
+    """Import every row of ``path`` as an item; all rows are checked before the first is written.
+
+    With ``commit`` the created files are committed in one commit (``why`` is
+    its body, as `-m` everywhere), all or nothing: if git refuses, they are removed.
+    """
     from backlogctl import history
 
     sheet = sheet_module.read(path, fmt)
@@ -90,17 +95,21 @@ def import_file(
     rows, problems = _check_rows(backlog_dir, sheet, mapping, key_index, known, outcome, today)
     if problems:
         raise ImportRefused(path, problems)
-    if commit_message is not None and not dry_run:
+    if commit and not dry_run:
         history.ensure_can_commit(backlog_dir.root)  # before writing: a refused commit changes nothing
     highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
     taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
     if dry_run:
         _predict(backlog_dir, rows, taken, outcome)
         return outcome
-    _create(backlog_dir, rows, taken, outcome)
-    if commit_message is not None and outcome.created:
-        paths = [created for _, _, created in outcome.created]
-        outcome.commit = history.commit_files(backlog_dir.root, paths, commit_message)
+    count = f"{len(rows)} item{'s' if len(rows) != 1 else ''}"
+    _, outcome.commit = history.commit_change(
+        backlog_dir.root,
+        lambda: _create(backlog_dir, rows, taken, outcome),
+        written=lambda _: [created for _, _, created in outcome.created],
+        message=lambda _: history.full_message(f"Import {count} from {path.name}", why),
+        commit=commit and bool(rows),
+    )
     return outcome
 
 

@@ -14,7 +14,11 @@ from typing import Any
 def plain(value: Any) -> Any:
     """Turn dataclasses, pydantic models, enums, dates and paths into JSON values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.metadata.get("json", True)  # metadata={"json": False}: a field for stderr only
+        }
     if hasattr(value, "model_dump"):
         return plain(value.model_dump(mode="json", exclude_none=False))
     if isinstance(value, dict):

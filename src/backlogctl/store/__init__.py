@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from backlogctl.errors import ConfigError, InputError
-from backlogctl.store.edit import key_lines, remove_value, set_value
+from backlogctl.store.edit import key_lines, remove_value, set_value, set_values
 from backlogctl.store.read import (
     Loaded,
     as_mapping,
@@ -47,6 +47,7 @@ __all__ = [
     "restore",
     "scan_ids",
     "set_value",
+    "set_values",
 ]
 
 

@@ -303,7 +303,63 @@ def set_value(text: str, dotted: str, value: Any) -> str:
     raise AssertionError("unreachable")
 
 
+def set_values(text: str, values: dict[str, Any]) -> str:
+    """``text`` with every field of ``values`` set, as ``set_value`` one after another would.
+
+    Fields that already have a key are replaced from one composition, last
+    position first so earlier positions stay valid (filling a template, which
+    `new` and `import` do for every item, composes once instead of per field);
+    the others are added by ``set_value``.
+    """
+    names = list(values)
+    if any(a != b and b.startswith(a + ".") for a in names for b in names):
+        for dotted in names:  # a field and a field inside it: their order matters
+            text = set_value(text, dotted, values[dotted])
+        return text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    root = compose(text)
+    if root is None or type(root).__name__ != "MappingNode":
+        raise InputError("the file is not a mapping of field: value")
+    spans: list[tuple[int, int, str]] = []
+    added: dict[str, Any] = {}
+    for dotted, value in values.items():
+        found = _existing(root, dotted)
+        if found is None:
+            added[dotted] = value
+            continue
+        spans.append(_replacement(text, *found, value, newline))
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    for dotted, value in added.items():
+        text = set_value(text, dotted, value)
+    return text
+
+
+def _existing(root: Any, dotted: str) -> tuple[Any, Any, Any] | None:
+    """(parent mapping, key node, value node) when every part of ``dotted`` is there as a mapping key."""
+    node = root
+    parts = dotted.split(".")
+    for depth, part in enumerate(parts):
+        found = _find(node, part)
+        if found is None:
+            return None
+        if depth == len(parts) - 1:
+            return node, found[0], found[1]
+        if type(found[1]).__name__ != "MappingNode":
+            return None
+        node = found[1]
+    return None
+
+
 def _replace(text: str, parent: Any, key_node: Any, value_node: Any, value: Any, newline: str) -> str:
+    start, end, new = _replacement(text, parent, key_node, value_node, value, newline)
+    return text[:start] + new + text[end:]
+
+
+def _replacement(
+    text: str, parent: Any, key_node: Any, value_node: Any, value: Any, newline: str
+) -> tuple[int, int, str]:
+    """The span of ``value_node``'s text and what replaces it."""
     start = _after_colon(key_node, text)
     empty = value_node.start_mark.index == value_node.end_mark.index
     end = start if empty else _content_end(value_node, text)
@@ -311,7 +367,7 @@ def _replace(text: str, parent: Any, key_node: Any, value_node: Any, value: Any,
     new = _dump(value, key_node.start_mark.column, like, newline, flow=bool(parent.flow_style))
     if not empty and _keeps_breaks(value_node, text) and text[end - 1 : end] == "\n":
         new += newline  # the old value's final line break went with it
-    return text[:start] + new + text[end:]
+    return start, end, new
 
 
 def _insert(text: str, mapping: Any, key: str, value: Any, newline: str) -> str:

@@ -160,7 +160,7 @@ def parse_exact(text: str, path: Path) -> Any:
         raise InputError(
             f"nested too deeply (over {MAX_DEPTH} levels)", path=path, kind="yaml-syntax"
         ) from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2026-13-40
+    except (ValueError, TypeError, OverflowError, IndexError) as exc:  # 2026-13-40; `!!float` with no value
         raise _bad_value(exc, text, path) from None
     if "&" in text:
         _check_expansion(data, path)
