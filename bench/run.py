@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -18,6 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.generate import generate, generate_chain
 
@@ -143,6 +145,9 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
             ),
         ):
             row(size, what, measure(argv, root, env, runs), "rank warm", rank_warm)
+        # issue 16: plan with two capacities against rank on the same items
+        if n <= PLAN_ITEMS:
+            _plan_rows(row, root, size, env, runs)
     # issue 11: one depends_on chain through the whole backlog (inheritance must stay linear)
     for n in chain_items:
         root = generate_chain(workdir / f"chain-{n}", n)
@@ -209,6 +214,38 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
                 None,
             )
     return table(rows, runs)
+
+
+PLAN_ITEMS = 1000
+"""plan is benchmarked up to this size: the meeting's question is about a real backlog."""
+PLAN_CAPACITY = ["--capacity", "resources.effort_weeks=400", "--capacity", "resources.gpu_hours=6000"]
+
+
+def _plan_rows(row: Any, root: Path, size: str, env: dict[str, str], runs: int) -> None:
+    """plan with two capacities (effort weeks, GPU hours) next to rank on the same items."""
+    planned = root.with_name(root.name + "-gpu")
+    if not planned.exists():
+        shutil.copytree(root, planned)
+        add_gpu_hours(planned / "items")
+    rank_warm = measure(cli("rank"), planned, env, runs)
+    row(size, "rank warm (same items, with GPU hours)", rank_warm)
+    row(
+        size,
+        "plan, 2 capacities, warm",
+        measure(cli("plan", *PLAN_CAPACITY), planned, env, runs),
+        "rank warm",
+        rank_warm,
+    )
+
+
+def add_gpu_hours(items: Path) -> None:
+    """Give every item resources.gpu_hours from its number (the generator's random stream stays as it is)."""
+    for path in items.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        number = int(path.name.split("-")[1])
+        hours = (0, 20, 50, 100, 200, 400)[number * 7 % 6]
+        text = re.sub(r"(\n  effort_weeks: [^\n]*\n)", rf"\g<1>  gpu_hours: {hours}\n", text, count=1)
+        path.write_text(text, encoding="utf-8")
 
 
 def table(rows: list[tuple[str, str, Figure, str, Figure | None]], runs: int) -> str:

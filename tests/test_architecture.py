@@ -75,7 +75,7 @@ def test_the_git_check_sees_a_git_call() -> None:
     assert not _starts_git(ast.parse('f(["gitx"])').body[0].value)  # type: ignore[attr-defined]
 
 
-HEAVY = ("pydantic", "ruamel", "git", "jinja2", "mcp", "python_calamine", "openpyxl")
+HEAVY = ("pydantic", "ruamel", "git", "jinja2", "mcp", "python_calamine", "openpyxl", "highspy", "numpy")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"]])
@@ -93,3 +93,18 @@ def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+@pytest.mark.parametrize("args", [["plan", "--help"], ["calibrate", "--help"]])
+def test_plan_help_does_not_import_the_solver(args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from backlogctl.cli import app\n"
+        "try:\n"
+        f"    app({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('SOLVER', [m for m in ('highspy', 'numpy') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "SOLVER []" in out

@@ -35,6 +35,14 @@ def report_command(
     top: Annotated[
         int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
     ] = None,
+    capacity: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--capacity",
+            help="Add a Plan section: what fits FIELD=AMOUNT (repeatable; as in plan).",
+            metavar="FIELD=AMOUNT",
+        ),
+    ] = None,
 ) -> None:
     """The meeting pack: ranking, value-versus-effort matrix, stability, changes, due, incomplete, blocked.
 
@@ -54,7 +62,14 @@ def report_command(
         from backlogctl.store import output as output_file
 
         output_file.check_target(output)  # before the work: -o DIR fails at once
-    pack = report.build(backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top)
+    amounts = None
+    if capacity:
+        from backlogctl.planning.plan import parse_capacity
+
+        amounts = parse_capacity(capacity)
+    pack = report.build(
+        backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top, capacity=amounts
+    )
     if output_format == "html":
         from backlogctl.render import report_html as renderer
     else:

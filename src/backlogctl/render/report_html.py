@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from backlogctl import __version__
 from backlogctl.render import chart, text
+from backlogctl.render import plan as plan_view
 from backlogctl.report import SETTLED_SPREAD, SURE, ModelInfo, Pack, RankedItem
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -38,6 +39,7 @@ def render(pack: Pack) -> str:
         value=value,
         settled_spread=SETTLED_SPREAD,
         sure=SURE,
+        planview=plan_view,
     )
 
 

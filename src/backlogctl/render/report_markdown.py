@@ -21,6 +21,7 @@ def render(pack: Pack) -> str:
         _ranking(pack),
         _matrix(pack),
         _stability(pack),
+        *([_plan(pack)] if pack.plan is not None else []),
         _changes(pack),
         _due(pack),
         _incomplete(pack),
@@ -139,6 +140,14 @@ def _stability(pack: Pack) -> str:
     ]
     heads = ["Rank", "Item", "Title", "Likely ranks (p5–p95)", f"P(top {stab.top_n})", "Verdict"]
     return f"## Rank stability\n\n{summary}\n\n" + _table(heads, rows)
+
+
+def _plan(pack: Pack) -> str:
+    """report --capacity: the plan section, as `plan --format markdown` writes it one level down."""
+    from backlogctl.render.plan import plan_markdown
+
+    assert pack.plan is not None
+    return plan_markdown(pack.plan, level=2)
 
 
 def _changes(pack: Pack) -> str:

@@ -8,7 +8,7 @@ review, the items due for review, lint problems and blocked items into one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,7 @@ from backlogctl.report.pack import (
 if TYPE_CHECKING:
     from backlogctl.backlog import Backlog
     from backlogctl.lint import Problem
+    from backlogctl.planning.plan import Plan
     from backlogctl.scoring import Ranking
 
 
@@ -70,8 +71,12 @@ def build(
     today: dt.date | None = None,
     top: int = STABILITY_TOP,
     limit: int | None = None,
+    capacity: Mapping[str, float] | None = None,
 ) -> Pack:
-    """Assemble the meeting pack of ``backlog`` (the working tree) against ``since``."""
+    """Assemble the meeting pack of ``backlog`` (the working tree) against ``since``.
+
+    With ``capacity`` the pack also holds the plan that fits it (`plan`).
+    """
     from backlogctl import lint, prioritise, review, scoring
 
     today = today or dt.date.today()
@@ -104,7 +109,16 @@ def build(
         incomplete=incomplete_items(backlog, problems, config),
         blocked=blocked_items(backlog.items, config.statuses.closed),
         unranked_note=_left_out_note(backlog, ranking, problems),
+        plan=_plan(backlog, capacity, model),
     )
+
+
+def _plan(backlog: Backlog, capacity: Mapping[str, float] | None, model: str | None) -> Plan | None:
+    if not capacity:
+        return None
+    from backlogctl.planning.plan import make_plan
+
+    return make_plan(backlog, capacity, model=model)
 
 
 def model_info(config: object, name: str) -> ModelInfo:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from backlogctl.model import FIBONACCI
 
 if TYPE_CHECKING:
-    pass
+    from backlogctl.planning.plan import Plan
 
 LAST_REVIEW = "last-review"
 SETTLED_SPREAD = 2
@@ -241,6 +241,7 @@ class Pack:
     blocked: tuple[Blocked, ...] = ()
     unranked_note: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    plan: Plan | None = None  # with report --capacity: the plan section (planning/plan.py)
     ranked_total: int | None = None
     """How many items were ranked, when ``ranking`` holds only the top (report --top N)."""
     left_out: tuple[tuple[str, str, str | None], ...] = ()
