@@ -1,33 +1,32 @@
-"""Shared fixtures: temporary backlogs, a CLI runner, real git repositories."""
+"""Shared fixtures: temporary backlogs, a CLI runner, real git repositories.
+
+Hypothesis profiles (registered here, loaded by name):
+
+- ``ci``: loaded when ``CI=true``; derandomized (the same examples on every
+  run) and without the example database, so CI is deterministic.
+- ``deep``: many more examples, for a long local run:
+  ``pytest --hypothesis-profile=deep -m "not browser"`` (see README).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from backlogctl.cli import app
 from backlogctl.render import console
+from tests.helpers import DEEP_EXAMPLES, EXAMPLE, GIT_ENV, Result, git
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "ai-lab"
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test Author",
-    "GIT_AUTHOR_EMAIL": "author@example.org",
-    "GIT_COMMITTER_NAME": "Test Author",
-    "GIT_COMMITTER_EMAIL": "author@example.org",
-    "GIT_AUTHOR_DATE": "2026-11-01T10:00:00+00:00",
-    "GIT_COMMITTER_DATE": "2026-11-01T10:00:00+00:00",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("deep", max_examples=DEEP_EXAMPLES)
+if os.environ.get("CI", "").lower() == "true":
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
@@ -41,17 +40,6 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".cache"))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     console.reset()
-
-
-@dataclass
-class Result:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
 
 
 @pytest.fixture
@@ -73,14 +61,6 @@ def run(backlog: Path) -> Callable[..., Result]:
     return invoke
 
 
-def new(run: Callable[..., Result], title: str, *extra: str) -> tuple[str, Path]:
-    """Create an item through `backlogctl new`; its id and backlog-relative path."""
-    result = run("new", title, "--kind", "new", "--owner", "anna", *extra)
-    assert result.exit_code == 0, result.output
-    item_id, path = result.stdout.strip().split("\t")
-    return item_id, Path(path)
-
-
 @pytest.fixture
 def backlog(tmp_path: Path) -> Path:
     """An empty backlog made by the code under test's own `init`."""
@@ -97,19 +77,6 @@ def example(tmp_path: Path) -> Path:
     target = tmp_path / "ai-lab"
     shutil.copytree(EXAMPLE, target)
     return target
-
-
-def git(cwd: Path, *args: str, date: str | None = None, author: str | None = None) -> str:
-    """Run git in ``cwd`` with the fixed test identity (or ``author`` "Name <mail>")."""
-    env = {**os.environ, **GIT_ENV}
-    if date is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    if author is not None:
-        name, _, mail = author.partition(" <")
-        env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = name
-        env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = mail.rstrip(">")
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 @pytest.fixture

@@ -108,3 +108,138 @@ def test_plan_help_does_not_import_the_solver(args: list[str]) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "SOLVER []" in out
+
+
+# --- The layers: a thin CLI over a core that knows nothing of the terminal ---
+
+CORE_EXEMPT = {"cli", "agent", "render", "errors", "__init__", "__main__"}
+"""Top-level parts of the package that are not the core: the adapters (cli, and agent for
+MCP), the renderers, and errors (shared by every layer)."""
+
+
+def _core_modules() -> list[Path]:
+    return [path for path in _modules() if _owner(path) not in CORE_EXEMPT]
+
+
+def _backlogctl_imports(tree: ast.AST) -> set[str]:
+    """Dotted backlogctl modules a tree imports (``from backlogctl import x`` counts as backlogctl.x)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("backlogctl"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "backlogctl":
+                found.update(f"backlogctl.{alias.name}" for alias in node.names)
+            elif node.module.startswith("backlogctl."):
+                found.add(node.module)
+    return found
+
+
+def test_no_core_module_imports_the_terminal_layers() -> None:
+    offenders = []
+    for path in _core_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bad = {m for m in _backlogctl_imports(tree) if m.split(".")[1] in ("cli", "render")}
+        bad |= _imports(path) & {"typer", "rich", "click"}
+        if bad:
+            offenders.append(f"{path.relative_to(PACKAGE)}: {sorted(bad)}")
+    assert offenders == []
+
+
+def _core_names(function: ast.FunctionDef) -> dict[str, str]:
+    """Names bound inside ``function`` (and its module) to core modules or core functions."""
+    names: dict[str, str] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "backlogctl":
+                for alias in node.names:
+                    if alias.name not in CORE_EXEMPT:
+                        names[alias.asname or alias.name] = f"backlogctl.{alias.name}"
+            elif node.module.startswith("backlogctl.") and node.module.split(".")[1] not in CORE_EXEMPT:
+                for alias in node.names:
+                    names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "backlogctl" and len(parts) > 1 and parts[1] not in CORE_EXEMPT:
+                    names[alias.asname or alias.name] = alias.name
+    return names
+
+
+def _core_calls(function: ast.FunctionDef, module_names: dict[str, str]) -> list[str]:
+    """Calls in ``function`` of a core function: ``history.resolve(...)``, ``rank(...)``."""
+    names = {**module_names, **_core_names(function)}
+    calls = []
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        target = node.func
+        chain = []
+        while isinstance(target, ast.Attribute):
+            chain.append(target.attr)
+            target = target.value
+        if isinstance(target, ast.Name) and target.id in names:
+            calls.append(".".join([names[target.id], *reversed(chain)]))
+    return calls
+
+
+def _commands(tree: ast.Module) -> list[ast.FunctionDef]:
+    """Functions registered as commands: decorated with a call (``@command("rank")``)."""
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and any(isinstance(d, ast.Call) for d in node.decorator_list)
+    ]
+
+
+def thin_violations(source: str) -> list[str]:
+    """Commands in ``source`` that call more than one core function (their cli helpers included)."""
+    tree = ast.parse(source)
+    module_names = _core_names(tree)  # type: ignore[arg-type]
+    helpers = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.decorator_list}
+    found = []
+    for command in _commands(tree):
+        calls = _core_calls(command, module_names)
+        called = {
+            n.func.id for n in ast.walk(command) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        for name in sorted(called & helpers.keys()):
+            calls += _core_calls(helpers[name], module_names)
+        if len(calls) > 1:
+            found.append(f"{command.name}: {calls}")
+    return found
+
+
+def test_every_command_is_parse_one_core_call_render() -> None:
+    offenders = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        offenders += [f"cli/{path.name}: {v}" for v in thin_violations(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_thin_cli_check_sees_two_core_calls() -> None:
+    fat = (
+        "@command('x')\n"
+        "def x_command(ctx):\n"
+        "    from backlogctl import history\n"
+        "    from backlogctl.render import audit\n"
+        "    sha = history.resolve(ctx, 'HEAD')\n"
+        "    audit.show(_helper(sha))\n"
+        "def _helper(sha):\n"
+        "    from backlogctl.scoring import rank\n"
+        "    return rank(sha)\n"
+    )
+    assert thin_violations(fat) == ["x_command: ['backlogctl.history.resolve', 'backlogctl.scoring.rank']"]
+    thin = fat.replace("    sha = history.resolve(ctx, 'HEAD')\n", "    sha = ctx\n")
+    assert thin_violations(thin) == []
+
+
+def test_tests_share_helpers_through_tests_helpers_only() -> None:
+    """Test modules import shared code from tests/helpers.py, never from conftest or each other."""
+    offenders = []
+    for path in sorted(PACKAGE.parents[1].joinpath("tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            shared = ("tests.conftest", "tests.test_", "conftest", "test_")
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(shared):
+                offenders.append(f"{path.name}: from {node.module}")
+    assert offenders == []

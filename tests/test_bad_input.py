@@ -133,7 +133,8 @@ def test_unreadable_file(case: str, backlog: Path, good_item: Path, run: Callabl
     assert any(p["item"] == "AI-1" for p in report["problems"]), "the good item's own problems are reported"
 
     listed = run("list", "--format", "json")
-    assert listed.exit_code == 0 and "AI-1" in listed.stdout
+    assert listed.exit_code == 0
+    assert "AI-1" in listed.stdout
     assert snapshot(backlog) == before, "a failed command changed a file"
 
 
@@ -193,14 +194,16 @@ def test_schema_violations_are_named_and_never_written(
         }
     assert all(line > 1 for line, _ in schema), "each schema problem names its own line"
     shown = run("show", "AI-2")  # readable: show displays it so it can be fixed
-    assert shown.exit_code == 0 and "Traceback" not in shown.output
+    assert shown.exit_code == 0
+    assert "Traceback" not in shown.output
 
 
 def test_set_force_writes_a_schema_violation_only_when_asked(
     backlog: Path, good_item: Path, run: Callable[..., Any]
 ) -> None:
     refused = run("set", "AI-1", "scores.effort=4")
-    assert refused.exit_code == 2 and "scores.effort: must be one of" in refused.stderr
+    assert refused.exit_code == 2
+    assert "scores.effort: must be one of" in refused.stderr
     assert "scores:\n  # Value" in good_item.read_text()
     forced = run("set", "AI-1", "scores.effort=4", "--force")
     assert forced.exit_code == 0
@@ -258,7 +261,8 @@ def test_symlink_outside_the_backlog_is_not_followed(
     assert_one_clean_error(run("set", "AI-2", "title=x"), f"{rel}: ", "symlink points outside the backlog")
     assert_one_clean_error(run("show", "AI-3"), "", "no item with id 'AI-3'")
     listed = run("list", "--format", "json")
-    assert "Secret from outside" not in listed.stdout and "Also outside" not in listed.stdout
+    assert "Secret from outside" not in listed.stdout
+    assert "Also outside" not in listed.stdout
     report = lint_json(run)
     assert {p["path"] for p in report["problems"] if "symlink" in p["message"]} == {rel, "items/sub"}
     assert secret.read_text().startswith("id: AI-2\ntitle: Secret from outside")
@@ -368,7 +372,8 @@ def test_read_only_item_is_refused_cleanly(backlog: Path, good_item: Path, run: 
         result = run("set", "AI-1", "owner=carla")
     finally:
         (backlog / "items").chmod(0o755)
-    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(
@@ -438,9 +443,11 @@ def test_custom_formula_cannot_escape(
     result = run("rank", "--formula", formula, "--all", "--format", "json")
     assert "Traceback" not in result.output
     if result.exit_code == 2:
-        assert result.stderr.startswith("error: formula") and len(result.stderr.strip().splitlines()) == 1
+        assert result.stderr.startswith("error: formula")
+        assert len(result.stderr.strip().splitlines()) == 1
     else:  # accepted: it can only compute a number (or a per-item "cannot compute")
         assert result.exit_code == 0
         json.loads(result.stdout)
-    assert not (backlog / "pwned").exists() and not Path("pwned").exists()
+    assert not (backlog / "pwned").exists()
+    assert not Path("pwned").exists()
     assert time.monotonic() - started < 10

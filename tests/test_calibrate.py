@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, git
+from tests.helpers import Result, git
 
 ITEM = """\
 id: {id}

@@ -23,7 +23,7 @@ import typer
 from typer.testing import CliRunner
 
 from backlogctl.cli import app
-from tests.conftest import EXAMPLE, git
+from tests.helpers import EXAMPLE, git
 
 PYTHON_TYPES = re.compile(r"<[A-Za-z_.|\[\], ]+>|\blist\[|\b(?:NoneType|Optional\[|typing\.)")
 ESCAPE = re.compile(r"\x1b|\x9b")

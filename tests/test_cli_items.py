@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import git
+from tests.helpers import git
 
 
 def test_new_creates_item_from_template(run, backlog: Path) -> None:
@@ -17,7 +17,9 @@ def test_new_creates_item_from_template(run, backlog: Path) -> None:
     assert item_id == "AI-1"
     text = (backlog / rel).read_text()
     assert text.startswith("# yaml-language-server: $schema=../item.schema.json\n")
-    assert "id: AI-1\n" in text and "owner: anna\n" in text and "  effort: 5\n" in text
+    assert "id: AI-1\n" in text
+    assert "owner: anna\n" in text
+    assert "  effort: 5\n" in text
     assert "# The business decision this model should improve." in text
 
 
@@ -45,7 +47,8 @@ def test_set_nothing_changes_is_byte_identical(run, backlog: Path) -> None:
     path = next((backlog / "items").glob("AI-1-*.yaml"))
     before = path.read_bytes()
     result = run("set", "AI-1", "scores.effort=3")
-    assert result.exit_code == 0 and "nothing to change" in result.stdout
+    assert result.exit_code == 0
+    assert "nothing to change" in result.stdout
     assert path.read_bytes() == before
 
 
@@ -62,9 +65,11 @@ def test_set_refuses_off_scale_value(run, backlog: Path) -> None:
 
 def test_show_refuses_paths_and_unknown_ids(run) -> None:
     outside = run("show", "../../etc/passwd")
-    assert outside.exit_code == 2 and "is not an item id" in outside.stderr
+    assert outside.exit_code == 2
+    assert "is not an item id" in outside.stderr
     missing = run("show", "AI-99")
-    assert missing.exit_code == 2 and "no item with id 'AI-99'" in missing.stderr
+    assert missing.exit_code == 2
+    assert "no item with id 'AI-99'" in missing.stderr
     assert "Traceback" not in outside.output + missing.output
 
 
@@ -73,7 +78,8 @@ def test_missing_backlog_is_one_clear_error(run, tmp_path: Path) -> None:
     empty.mkdir()
     result = run("list", cwd=empty)
     assert result.exit_code == 2
-    assert "no backlog.yaml" in result.stderr and "backlogctl init" in result.stderr
+    assert "no backlog.yaml" in result.stderr
+    assert "backlogctl init" in result.stderr
 
 
 def test_new_ids_skip_ids_on_other_branches(run, git_backlog: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backlogctl.history import commit as commit_module
-from tests.conftest import GIT_ENV, Result, git, new
+from tests.helpers import GIT_ENV, Result, git, new
 
 Run = Callable[..., Result]
 

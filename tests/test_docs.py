@@ -35,7 +35,8 @@ def test_the_contract_commands_exist() -> None:
 
 @pytest.mark.parametrize(("name", "command"), _commands(), ids=[n for n, _ in _commands()])
 def test_command_has_help_and_example(name: str, command: Any) -> None:
-    assert command.help and len(command.help.split()) >= 4
+    assert command.help
+    assert len(command.help.split()) >= 4
     assert "Example: backlogctl " + name in command.help
 
 

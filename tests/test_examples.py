@@ -14,7 +14,7 @@ import pytest
 from backlogctl import backlog as backlog_module
 from backlogctl.config import Config
 from backlogctl.model import SCORE_FIELDS, Item, get_path, is_placeholder
-from tests.conftest import EXAMPLE, REPO, Result
+from tests.helpers import EXAMPLE, REPO, Result
 
 AS_OF = dt.date(2026, 11, 21)
 """The day the example describes; review dates are checked against it, not today."""
@@ -105,7 +105,8 @@ def test_open_items_were_reviewed_within_the_cadence(loaded: backlog_module.Back
 
 def test_dates_are_in_2026_and_consistent(items: list[Item]) -> None:
     for item in items:
-        assert item.created is not None and item.created.year == 2026, item.id
+        assert item.created is not None, item.id
+        assert item.created.year == 2026, item.id
         assert item.created <= AS_OF, item.id
         if item.last_reviewed is not None:
             assert item.created <= item.last_reviewed <= AS_OF, item.id

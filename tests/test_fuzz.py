@@ -22,6 +22,7 @@ from backlogctl.backlog import validate
 from backlogctl.errors import BacklogError
 from backlogctl.model import SCORE_FIELDS
 from backlogctl.scoring import formula as formula_module
+from tests.helpers import examples
 
 CORPUS = Path(__file__).parent / "bad-inputs"
 SEEDS = sorted(p.read_bytes().replace(b"{n}", b"7") for p in CORPUS.glob("*.yaml"))
@@ -103,7 +104,9 @@ def load(path: Path, raw: bytes) -> Any:
     return data
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(raw=ITEM_BYTES)
 def test_item_loader_raises_only_backlog_errors(raw: bytes, tmp_path: Path) -> None:
     data = load(tmp_path / "AI-7-fuzz.yaml", raw)
@@ -190,7 +193,7 @@ FORMULAS = st.one_of(
 FINITE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(source=FORMULAS, values=st.dictionaries(st.sampled_from(SCORE_FIELDS), FINITE))
 @example(source="__import__('os').system('true')", values={})
 @example(source="business_value ** effort ** effort", values={"business_value": 20.0, "effort": 20.0})
@@ -205,4 +208,5 @@ def test_formula_evaluator_raises_only_its_own_errors(source: str, values: dict[
         result = formula(inputs)
     except formula_module.EvaluationError:
         return
-    assert isinstance(result, float) and math.isfinite(result)
+    assert isinstance(result, float)
+    assert math.isfinite(result)

@@ -10,7 +10,7 @@ import pytest
 
 from backlogctl import history
 from backlogctl.errors import GitError
-from tests.conftest import Result, git, new
+from tests.helpers import Result, git, new
 
 Run = Callable[..., Result]
 
@@ -41,7 +41,8 @@ def test_commit_refuses_a_detached_head(git_backlog: Path, run: Run) -> None:
     with pytest.raises(GitError, match="HEAD is detached"):
         history.commit_files(git_backlog, [git_backlog / path], "x")
     result = run("set", item_id, "owner=ben", "--commit")
-    assert result.exit_code == 2 and "HEAD is detached" in result.stderr
+    assert result.exit_code == 2
+    assert "HEAD is detached" in result.stderr
 
 
 def test_commit_refuses_during_a_merge(git_backlog: Path, run: Run) -> None:

@@ -11,7 +11,7 @@ import pytest
 from backlogctl.errors import GitError
 from backlogctl.history import git as gitlayer
 from backlogctl.history.audit import item_history
-from tests.conftest import Result, git
+from tests.helpers import Result, git
 
 
 def test_locate_finds_the_repository_from_a_sub_folder(git_backlog: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, git, new
+from tests.helpers import Result, git, new
 
 Run = Callable[..., Result]
 
@@ -60,7 +60,8 @@ def test_set_commit_on_a_detached_head_refuses_before_writing(
     git(git_backlog, "checkout", "-q", "--detach")
     before = repo_state(git_backlog)
     result = run("set", item_id, "owner=ben", "--commit")
-    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
     assert "HEAD is detached; check out a branch" in result.stderr
     assert repo_state(git_backlog) == before, "a refused --commit changed a file"
 
@@ -69,7 +70,8 @@ def test_new_commit_during_a_merge_refuses_before_writing(git_backlog: Path, run
     conflicting_merge(git_backlog)
     before = repo_state(git_backlog)
     result = run("new", "Invoice OCR", "--commit")
-    assert result.exit_code == 2 and "middle of a merge" in result.stderr
+    assert result.exit_code == 2
+    assert "middle of a merge" in result.stderr
     assert repo_state(git_backlog) == before
     assert not list((git_backlog / "items").glob("*.yaml"))
 
@@ -81,7 +83,8 @@ def test_review_mark_commit_on_a_detached_head_refuses_before_writing(
     git(git_backlog, "checkout", "-q", "--detach")
     before = repo_state(git_backlog)
     result = run("review", "mark", item_id, "--commit")
-    assert result.exit_code == 2 and "HEAD is detached" in result.stderr
+    assert result.exit_code == 2
+    assert "HEAD is detached" in result.stderr
     assert repo_state(git_backlog) == before, "a refused --commit changed a file"
 
 
@@ -92,7 +95,8 @@ def test_set_commit_during_a_rebase_refuses(
     (git_backlog / ".git" / "rebase-merge").mkdir()
     before = repo_state(git_backlog)
     result = run("set", item_id, "owner=ben", "--commit")
-    assert result.exit_code == 2 and "middle of a rebase" in result.stderr
+    assert result.exit_code == 2
+    assert "middle of a rebase" in result.stderr
     assert repo_state(git_backlog) == before
 
 

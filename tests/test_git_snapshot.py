@@ -8,7 +8,7 @@ import pytest
 
 from backlogctl import history
 from backlogctl.errors import GitError, NotFoundError
-from tests.conftest import git
+from tests.helpers import git
 
 ITEM = """\
 id: {id}

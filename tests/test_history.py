@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,40 +9,7 @@ import pytest
 
 from backlogctl.history import audit
 from backlogctl.render import jsonout
-from tests.conftest import git
-
-ANNA = "Anna Berg <anna@lab.example>"
-BEN = "Ben Osei <ben@lab.example>"
-CARA = "Cara Lind <cara@lab.example>"
-
-ITEM = """\
-# churn item
-id: {id}
-title: {title}
-kind: new
-status: proposed
-owner: anna
-scores:
-  business_value: 5
-  effort: 3
-tags: [retention]
-"""
-
-
-def day(n: int) -> str:
-    return f"2026-11-{n:02d}T10:00:00+00:00"
-
-
-def commit(folder: Path, message: str, date: str, author: str) -> str:
-    git(folder, "add", "-A")
-    git(folder, "commit", "-q", "-m", message, date=date, author=author)
-    return git(folder, "rev-parse", "HEAD").strip()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from tests.helpers import ANNA, BEN, CARA, commit, day, edit, git, script_history
 
 
 def data(item_id: str, title: str) -> dict[str, Any]:
@@ -61,45 +27,6 @@ def data(item_id: str, title: str) -> dict[str, Any]:
 @pytest.fixture
 def scripted(git_backlog: Path) -> dict[str, str]:
     return script_history(git_backlog)
-
-
-def script_history(git_backlog: Path) -> dict[str, str]:
-    """Created items, rescoring by two people, a status walk, a move, a merge and a deletion."""
-    items = git_backlog / "items"
-    churn, ocr = items / "AI-1-churn.yaml", items / "AI-2-ocr.yaml"
-    churn.write_text(ITEM.format(id="AI-1", title="Churn"), encoding="utf-8")
-    ocr.write_text(ITEM.format(id="AI-2", title="OCR"), encoding="utf-8")
-    shas = {"create": commit(git_backlog, "Add churn and OCR", day(2), ANNA)}
-    edit(churn, "business_value: 5", "business_value: 8")
-    shas["rescore"] = commit(git_backlog, "AI-1: scores.business_value 5 → 8", day(3), BEN)
-    edit(churn, "status: proposed", "status: ready")
-    edit(churn, "tags: [retention]", "tags: [retention, b2b]")
-    shas["ready"] = commit(git_backlog, "AI-1 is ready", day(4), ANNA)
-    (items / "vision").mkdir()
-    shutil.move(ocr, items / "vision" / "AI-2-ocr.yaml")
-    edit(items / "vision" / "AI-2-ocr.yaml", "title: OCR", "title: Invoice OCR")
-    shas["move"] = commit(git_backlog, "Move OCR to vision/", day(5), BEN)
-    git(git_backlog, "checkout", "-q", "-b", "feature")
-    (items / "AI-3-forecast.yaml").write_text(ITEM.format(id="AI-3", title="Forecast"), encoding="utf-8")
-    shas["feature"] = commit(git_backlog, "Add forecast", day(6), CARA)
-    git(git_backlog, "checkout", "-q", "main")
-    edit(churn, "status: ready", "status: in_progress")
-    shas["start"] = commit(git_backlog, "Start AI-1", day(6), ANNA)
-    git(
-        git_backlog,
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge branch 'feature'",
-        "feature",
-        date=day(7),
-        author=ANNA,
-    )
-    shas["merge"] = git(git_backlog, "rev-parse", "HEAD").strip()
-    (items / "vision" / "AI-2-ocr.yaml").unlink()
-    shas["delete"] = commit(git_backlog, "Drop OCR", day(8), BEN)
-    return shas
 
 
 def records(result: object) -> Any:
@@ -200,18 +127,22 @@ def test_changes_since_a_date_a_tag_and_the_last_review(git_backlog: Path, scrip
     by_date = records(audit.backlog_changes(git_backlog, since="2026-11-05"))
     assert by_date["since"] == scripted["move"]
     assert [c["field"] for c in by_date["changed"]] == ["status"]
-    assert by_date["added"] == ["AI-3"] and by_date["removed"] == ["AI-2"]
+    assert by_date["added"] == ["AI-3"]
+    assert by_date["removed"] == ["AI-2"]
 
     everything = records(audit.backlog_changes(git_backlog))
     assert everything["since"] is None
-    assert everything["added"] == ["AI-1", "AI-3"] and everything["removed"] == []
+    assert everything["added"] == ["AI-1", "AI-3"]
+    assert everything["removed"] == []
 
     git(git_backlog, "tag", "-a", "-m", "review", "review/2026-11-06", scripted["start"], date=day(6))
     since_review = records(audit.backlog_changes(git_backlog))
     assert since_review["since"] == scripted["start"]
-    assert since_review["added"] == ["AI-3"] and since_review["changed"] == []
+    assert since_review["added"] == ["AI-3"]
+    assert since_review["changed"] == []
     until = records(audit.backlog_changes(git_backlog, since="2026-10-01", until=scripted["create"]))
-    assert until["since"] is None and until["added"] == ["AI-1", "AI-2"]
+    assert until["since"] is None
+    assert until["added"] == ["AI-1", "AI-2"]
 
 
 def test_a_second_run_reads_only_new_commits_from_the_cache(

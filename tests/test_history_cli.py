@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, git
-from tests.test_history import BEN, commit, day, script_history
+from tests.helpers import BEN, Result, commit, day, git, script_history
 
 Run = Callable[..., Result]
 
@@ -63,7 +62,8 @@ def test_changes_json_markdown_and_text(git_backlog: Path, run: Run) -> None:
     assert "| **AI-1** Churn | `status` | ready | in_progress | Anna Berg | 2026-11-06 |" in markdown
 
     text = run("changes", "--since", "2026-11-05").stdout
-    assert "added:   AI-3" in text and "removed: AI-2" in text
+    assert "added:   AI-3" in text
+    assert "removed: AI-2" in text
     assert "    status: ready → in_progress  (Anna Berg, 2026-11-06," in text
 
 
@@ -79,7 +79,8 @@ def assert_history_fails_but_the_rest_works(run: Run, message: str, cwd: Path | 
         result = run(*args, cwd=cwd)
         assert result.exit_code == 2, args
         assert message in result.stderr
-        assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.output
     assert run("list", cwd=cwd).exit_code == 0
     assert run("show", "AI-1", cwd=cwd).exit_code == 0
     assert run("lint", cwd=cwd).exit_code in (0, 1)

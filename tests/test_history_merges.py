@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from backlogctl.history import audit
-from tests.conftest import Result, git
-from tests.test_history import ANNA, BEN, CARA, ITEM, commit, day, edit
+from tests.helpers import ANNA, BEN, CARA, ITEM, Result, commit, day, edit, git
 
 
 def merge(folder: Path, branch: str, date: str, author: str, *, conflict: bool = False) -> str:

@@ -16,8 +16,7 @@ import pytest
 from backlogctl.history import audit
 from backlogctl.history.trail import Trail
 from backlogctl.render import jsonout
-from tests.conftest import git
-from tests.test_history import ANNA, BEN, CARA, ITEM, commit, day, edit, script_history
+from tests.helpers import ANNA, BEN, CARA, ITEM, commit, day, edit, git, script_history
 
 
 def folder_walk(root: Path, item_id: str) -> list[Any]:
@@ -70,9 +69,8 @@ def test_history_follows_moves_into_sub_folders_by_id(git_backlog: Path) -> None
     assert got == folder_walk(git_backlog, "AI-1")
     with Trail(git_backlog) as trail:  # found by name, not by the fallback
         walked = trail.item_commits(trail.resolve("HEAD"), "ai-1")
-    assert walked is not None and [c.sha for c in walked] == [
-        shas[s] for s in ("create", "rescore", "move", "ready", "rename")
-    ]
+    assert walked is not None
+    assert [c.sha for c in walked] == [shas[s] for s in ("create", "rescore", "move", "ready", "rename")]
 
 
 def test_a_misnamed_file_falls_back_to_the_folder_walk(git_backlog: Path) -> None:
@@ -98,7 +96,8 @@ def test_a_move_with_an_edit_is_a_field_change_not_a_new_item(git_backlog: Path)
 
     got = jsonout.plain(audit.backlog_changes(git_backlog, since=shas["ready"]))
 
-    assert got["added"] == [] and got["removed"] == []
+    assert got["added"] == []
+    assert got["removed"] == []
     assert [(c["id"], c["field"], c["commit"]) for c in got["changed"]] == [
         ("AI-1", "title", shas["rename"]),
         ("AI-2", "scores.effort", shas["forecast"]),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, Result, git
+from tests.helpers import EXAMPLE, Result, git
 
 JIRA = Path(__file__).parent / "imports" / "jira-export.csv"
 

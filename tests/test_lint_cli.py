@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backlogctl.lint import RULES
-from tests.conftest import Result
+from tests.helpers import Result
 
 Run = Callable[..., Result]
 VALID = Path(__file__).parent / "examples" / "valid"
@@ -192,7 +192,8 @@ def test_bad_configuration_exits_2(backlog: Path, run: Run) -> None:
     (backlog / "backlog.yaml").write_text("review:\n  cadence_days: often\n")
     result = run("lint")
     assert result.exit_code == 2
-    assert "backlog.yaml" in result.stderr and "cadence_days" in result.stderr
+    assert "backlog.yaml" in result.stderr
+    assert "cadence_days" in result.stderr
 
 
 def test_list_rules_prints_every_rule(run: Run) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from backlogctl import backlog as backlog_module
 from backlogctl.config import ScoringModel, builtin_models
 from backlogctl.lint import RULES, Problem, check, inputs_of
+from tests.helpers import examples
 
 TODAY = dt.date(2026, 11, 20)
 PROPOSAL = """\
@@ -134,7 +135,9 @@ def test_alias_bomb_is_a_yaml_problem(backlog: Path) -> None:
 def test_rules_are_documented() -> None:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "lint.md").read_text(encoding="utf-8")
     for rule in RULES.values():
-        assert rule.doc and rule.rationale and rule.severity in ("error", "warning")
+        assert rule.doc
+        assert rule.rationale
+        assert rule.severity in ("error", "warning")
         assert f"`{rule.id}`" in docs, f"docs/lint.md does not describe {rule.id}"
 
 
@@ -153,7 +156,9 @@ YAMLISH = st.text(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(content=st.one_of(YAMLISH.map(str.encode), st.binary(max_size=80)))
 def test_any_file_content_becomes_problems_never_an_exception(backlog: Path, content: bytes) -> None:
     (backlog / "items" / "AI-1-fuzz.yaml").write_bytes(content)

@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 
 from backlogctl.errors import InputError
 from backlogctl.store import fast, parse
+from tests.helpers import examples
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = sorted(
@@ -291,7 +292,7 @@ def test_every_edge_scalar_reads_the_same(edge: str, style: str) -> None:
     agrees(text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_items_read_the_same(text: str) -> None:
     agrees(text)

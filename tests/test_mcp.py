@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import git
+from tests.helpers import git
 
 pytest.importorskip("mcp", reason="the MCP tests need the mcp extra: pip install -e '.[test]'")
 

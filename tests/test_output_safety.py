@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.conftest import Result, git
+from tests.helpers import Result, git
 
 HOSTILE_TITLE = "Churn <img src=x onerror=alert(1)> \x1b]52;c;cHduZWQ=\x07 \x1b[2J \x1b[8mhidden\x1b[0m"
 FORMULA_OWNER = '=HYPERLINK("http://evil.example","click")'
@@ -60,7 +60,7 @@ def test_human_output_carries_no_control_sequences_from_data(run, backlog: Path,
 
 
 def test_commit_messages_and_authors_reach_the_terminal_escaped(run, git_backlog: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import new
+    from tests.helpers import new
 
     new(run, "Churn")
     git(git_backlog, "add", "-A")

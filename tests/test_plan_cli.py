@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Result
+from tests.helpers import Result
 
 KEYS = {"model", "capacity", "used", "objective", "optimal", "selected", "left_out", "next", "version"}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, git
+from tests.helpers import Result, git
 
 Run = Callable[..., Result]
 
@@ -140,7 +140,8 @@ def test_explain_prints_every_term(ranked: Path, run: Run) -> None:
 
 def test_stability_adds_rank_range_and_probability(ranked: Path, run: Run) -> None:
     table = run("rank", "--stability", "--top", "2").stdout
-    assert "rank range" in table and "P(top 2)" in table
+    assert "rank range" in table
+    assert "P(top 2)" in table
     data = json.loads(run("rank", "--stability", "--format", "json").stdout)
     assert data["stability_top"] == 5
     for item in data["items"]:
@@ -210,7 +211,8 @@ def test_since_and_as_of(git_backlog: Path, run: Run) -> None:
         line.split()[1]: line for line in table.splitlines() if line.split()[1:2] and "AI-" in line.split()[1]
     }
     assert row["AI-4"].rstrip().endswith("new")
-    assert row["AI-3"].rstrip().endswith("▲2") and row["AI-1"].rstrip().endswith("▼1")
+    assert row["AI-3"].rstrip().endswith("▲2")
+    assert row["AI-1"].rstrip().endswith("▼1")
 
     past = json.loads(run("rank", "--as-of", "2026-11-03", "--format", "json").stdout)
     assert [i["id"] for i in past["items"]] == ["AI-1", "AI-2", "AI-3"]

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import GIT_ENV, Result, git, new
+from tests.helpers import GIT_ENV, Result, git, new
 
 Run = Callable[..., Result]
 

@@ -14,9 +14,8 @@ import pytest
 from backlogctl import backlog as backlog_module
 from backlogctl import report
 from backlogctl.render import chart, report_html, report_markdown
-from tests.conftest import git
+from tests.helpers import HOSTILE_TITLES, SCRIPT, SECTIONS, git, write_item
 
-SECTIONS = ["header", "ranking", "matrix", "stability", "changes", "due", "incomplete", "blocked", "owner"]
 MARKDOWN_HEADINGS = [
     "## Ranking",
     "## Value versus effort",
@@ -27,39 +26,6 @@ MARKDOWN_HEADINGS = [
     "## Blocked by dependencies",
     "## For the backlog owner",
 ]
-
-SCRIPT = "<script>alert(1)</script>"
-HOSTILE_TITLES = {
-    "AI-1": "<script>alert(1)</script> churn model",
-    "AI-2": "\"Quotes\" & 'apostrophes' </td></tr><img src=x onerror=alert(2)> | pipes | *stars*",
-    "AI-3": "A very long title " + "that keeps going and going " * 12 + "END",
-    "AI-4": "نموذج التنبؤ بانسحاب العملاء من العقود طويلة الأمد",
-    "AI-5": "חיזוי נטישת לקוחות בחוזים ארוכי טווח",
-    "AI-6": "客户流失预测模型用于长期合同客户的续约决策与风险控制",
-    "AI-7": "Mixed עברית and English with العربية inside",
-    "AI-8": "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
-}
-
-
-def write_item(folder: Path, item_id: str, title: str, *, value: int, effort: int, **extra: str) -> None:
-    """An item file that passes lint as a proposed item and can be scored by the weighted model."""
-    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
-    lines = [
-        f"id: {item_id}",
-        f'title: "{quoted}"',
-        f"kind: {extra.get('kind', 'new')}",
-        f"status: {extra.get('status', 'proposed')}",
-        "owner: Dana Example",
-        "created: 2026-10-01",
-        "last_reviewed: 2026-10-30",
-        "decision: Which customers get a call from sales this week.",
-        "description: A gradient-boosted model on contract and usage data.",
-        f"scores: {{business_value: {value}, feasibility: 3, effort: {effort}}}",
-    ]
-    if "depends_on" in extra:
-        lines.append(f"depends_on: [{extra['depends_on']}]")
-    number = item_id.split("-")[1]
-    (folder / "items" / f"{item_id}-item-{number}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture
@@ -115,7 +81,8 @@ def test_markdown_of_the_example_has_every_section_in_order(
     assert pack.ranking, "the example backlog ranks items"
     for row in pack.ranking:
         assert f"| {row.rank} | {row.id} |" in text
-    assert "**quick wins:**" in text and "**time sinks:**" in text
+    assert "**quick wins:**" in text
+    assert "**time sinks:**" in text
     assert "No earlier review found" in text  # the copy is not a git repository
 
 
@@ -152,7 +119,8 @@ def test_stdout_is_the_default_and_output_file_is_replaced_atomically(
 def test_output_into_a_missing_folder_is_one_error_line(example: Path, run: Callable[..., object]) -> None:
     result = run("report", "-o", str(example / "nowhere" / "pack.html"), cwd=example)
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: ") and "does not exist" in result.stderr  # type: ignore[attr-defined]
+    assert result.stderr.startswith("error: ")
+    assert "does not exist" in result.stderr  # type: ignore[attr-defined]
 
 
 # --- without git, with git and review tags ---------------------------------------------------------
@@ -162,7 +130,8 @@ def test_without_a_review_tag_the_pack_says_so_and_skips_changes(git_backlog: Pa
     write_item(git_backlog, "AI-1", "Churn prediction", value=13, effort=3)
     pack = build(git_backlog)
     assert not pack.baseline.found
-    assert pack.baseline.note is not None and "No earlier review found" in pack.baseline.note
+    assert pack.baseline.note is not None
+    assert "No earlier review found" in pack.baseline.note
     assert pack.changes is None
     assert all(row.movement is None and not row.new_since for row in pack.ranking)
     assert "Movement and changes are left out" in report_markdown.render(pack)
@@ -196,7 +165,8 @@ def test_movement_since_the_last_review_tag(git_backlog: Path) -> None:
     write_item(git_backlog, "AI-1", "Churn prediction", value=13, effort=3)
     pack = build(git_backlog)
     assert pack.changes is not None
-    assert [r.id for r in pack.changes.added] == ["AI-3"] and not pack.changes.removed
+    assert [r.id for r in pack.changes.added] == ["AI-3"]
+    assert not pack.changes.removed
     assert [(c.id, c.old, c.new, c.author, c.date) for c in pack.changes.status] == [
         ("AI-1", "proposed", "parked", "Lea Park", "2026-10-21")
     ]
@@ -206,13 +176,17 @@ def test_movement_since_the_last_review_tag(git_backlog: Path) -> None:
     ]
     markdown = report_markdown.render(pack)
     assert "| AI-1 | status | proposed | parked | Lea Park | 2026-10-21 |" in markdown
-    assert pack.baseline.found and pack.revision
+    assert pack.baseline.found
+    assert pack.revision
     rows = {row.id: row for row in pack.ranking}
     assert (rows["AI-2"].rank, rows["AI-2"].movement) == (1, 1)
     assert (rows["AI-1"].rank, rows["AI-1"].movement) == (2, -1)
-    assert rows["AI-3"].new_since and rows["AI-3"].movement is None
+    assert rows["AI-3"].new_since
+    assert rows["AI-3"].movement is None
     html = report_html.render(pack)
-    assert "▲ 1" in html and "▼ 1" in html and "up 1 places" in html
+    assert "▲ 1" in html
+    assert "▼ 1" in html
+    assert "up 1 places" in html
 
 
 # --- hostile text ----------------------------------------------------------------------------------
@@ -244,7 +218,8 @@ def test_chart_labels_stay_inside_the_svg_and_keep_the_full_text(hostile: Path) 
         x, y = float(label.attrib["x"]), float(label.attrib["y"])
         if label.get("text-anchor") == "end":  # near the right edge a label runs left of its marker
             x -= chart.text_width(shown)
-        assert x >= chart.LEFT and x + chart.text_width(shown) <= chart.RIGHT <= width, shown
+        assert x >= chart.LEFT, shown
+        assert x + chart.text_width(shown) <= chart.RIGHT <= width, shown
         assert 0 <= y <= height
         full = next(e for e in point.iter() if e.tag.endswith("title")).text or ""
         ident = point.attrib["data-id"]
@@ -275,7 +250,8 @@ def test_markdown_tables_survive_pipes_and_markup(hostile: Path) -> None:
     header_cells = ranking[0].count(" | ")
     for line in ranking[2:]:
         assert line.replace("\\|", "").count(" | ") == header_cells, line
-    assert "<script>" not in text and "\\<script\\>alert(1)\\</script\\>" in text
+    assert "<script>" not in text
+    assert "\\<script\\>alert(1)\\</script\\>" in text
 
 
 def test_crowded_cells_fan_out_without_overlapping_markers(hostile: Path) -> None:
@@ -304,7 +280,8 @@ def test_incomplete_items_carry_their_lint_problems(backlog: Path) -> None:
     assert [i.id for i in pack.incomplete] == ["AI-2"]
     assert any(f.severity == "error" for f in pack.incomplete[0].findings)
     assert "AI-2" not in [row.id for row in pack.ranking]  # like `rank`, lint errors keep it out
-    assert pack.unranked_note is not None and "AI-2" in pack.unranked_note
+    assert pack.unranked_note is not None
+    assert "AI-2" in pack.unranked_note
 
 
 @pytest.mark.parametrize(
@@ -324,8 +301,10 @@ def test_quadrants_split_between_5_and_8(value: int, effort: int, quadrant: str)
 def test_label_fitting_cuts_with_an_ellipsis() -> None:
     assert chart.fit("short", 200) == "short"
     cut = chart.fit("x" * 100, 60)
-    assert cut.endswith("…") and chart.text_width(cut) <= 60
-    assert chart.direction("  «שלום»") == "rtl" and chart.direction("AI-1 abc") == "ltr"
+    assert cut.endswith("…")
+    assert chart.text_width(cut) <= 60
+    assert chart.direction("  «שלום»") == "rtl"
+    assert chart.direction("AI-1 abc") == "ltr"
 
 
 def test_items_due_for_review_come_from_the_review_cadence(backlog: Path) -> None:

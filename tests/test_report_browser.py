@@ -28,7 +28,7 @@ import pytest
 from backlogctl import backlog as backlog_module
 from backlogctl import report
 from backlogctl.render import chart, report_html
-from tests.test_report import HOSTILE_TITLES, SECTIONS
+from tests.helpers import HOSTILE_TITLES, SECTIONS
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM = next((found for name in BROWSERS if (found := shutil.which(name))), None)
@@ -205,7 +205,8 @@ def pixels(png: bytes) -> list[bytes]:
         idat += body if kind == b"IDAT" else b""
         offset += 12 + length
     width, height, depth, colour = struct.unpack(">IIBB", header[:10])
-    assert depth == 8 and colour in (2, 6)
+    assert depth == 8
+    assert colour in (2, 6)
     step = 3 if colour == 2 else 4
     stride = width * step
     raw, rows, previous = zlib.decompress(idat), [], bytearray(stride)
@@ -263,7 +264,8 @@ def test_ranking_table_sorts_when_a_heading_is_clicked(
     )
     browser.click("#ranking-table thead th:nth-child(3) button")  # Title: A to Z
     titles = browser.js(column.format(2))
-    assert titles == sorted(titles, key=str.lower) and titles != [row.title for row in pack.ranking]
+    assert titles == sorted(titles, key=str.lower)
+    assert titles != [row.title for row in pack.ranking]
     browser.click("#ranking-table thead th:nth-child(1) button")  # Rank: was ascending, now descending
     browser.click("#ranking-table thead th:nth-child(1) button")
     assert browser.js(column.format(0)) == [str(row.rank) for row in pack.ranking]
@@ -284,7 +286,7 @@ def test_screenshot_is_not_blank(browser: Browser, example: Path, tmp_path: Path
 def test_hostile_titles_stay_text_and_labels_stay_inside_the_svg(
     browser: Browser, backlog: Path, tmp_path: Path
 ) -> None:
-    from tests.test_report import SCRIPT, write_item
+    from tests.helpers import SCRIPT, write_item
 
     for index, (item_id, title) in enumerate(HOSTILE_TITLES.items()):
         value, effort = (13, 20) if index < 6 else (20, 1)
@@ -304,9 +306,12 @@ def test_hostile_titles_stay_text_and_labels_stay_inside_the_svg(
     )
     assert len(boxes) == len(HOSTILE_TITLES)
     for ident, x, y, width, height in boxes:
-        assert width > 0 and height > 0, ident
-        assert x >= 0 and x + width <= chart.WIDTH, (ident, x, width)
-        assert y >= 0 and y + height <= chart.HEIGHT, (ident, y, height)
+        assert width > 0, ident
+        assert height > 0, ident
+        assert x >= 0, (ident, x, width)
+        assert x + width <= chart.WIDTH, (ident, x, width)
+        assert y >= 0, (ident, y, height)
+        assert y + height <= chart.HEIGHT, (ident, y, height)
     # The full titles are in the points' <title>, for hover and screen readers.
     titles = browser.js("[...document.querySelectorAll('svg.matrix .point > title')].map(t => t.textContent)")
     for title in HOSTILE_TITLES.values():
@@ -321,7 +326,7 @@ PDFINFO = shutil.which("pdfinfo")
 
 def many_items(folder: Path, count: int = 64) -> None:
     """A backlog long enough for the ranking to run over several printed pages."""
-    from tests.test_report import write_item
+    from tests.helpers import write_item
 
     values, efforts = [1, 2, 3, 5, 8, 13, 20], [1, 2, 3, 5, 8, 13, 20]
     for n in range(1, count + 1):

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.conftest import Result
-from tests.test_report import write_item
+from tests.helpers import Result, write_item
 
 Run = Callable[..., Result]
 
@@ -127,7 +126,7 @@ def test_incomplete_items_name_fields_in_words_and_placeholders_as_missing(run: 
 
 
 def test_changed_fields_are_named_in_words_and_placeholders_read_missing(run: Run, git_backlog: Path) -> None:
-    from tests.conftest import git
+    from tests.helpers import git
 
     _ready_with_gaps(git_backlog)
     git(git_backlog, "add", "-A")

@@ -7,9 +7,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from backlogctl import backlog as backlog_module
 from backlogctl import review
-from tests.conftest import Result, git
+from tests.helpers import Result, git
 
 Run = Callable[..., Result]
 TODAY = dt.date.today()
@@ -25,7 +27,8 @@ def make(run: Run, title: str, *sets: str) -> str:
 
 
 def test_due_lists_open_items_not_reviewed_within_the_cadence(backlog: Path, run: Run) -> None:
-    never = make(run, "Never reviewed")
+    never = make(run, "Never reviewed", f"created={TODAY - dt.timedelta(days=15)}")
+    make(run, "New this week, never reviewed", f"created={TODAY - dt.timedelta(days=3)}")
     old = make(run, "Reviewed long ago", f"last_reviewed={TODAY - dt.timedelta(days=30)}")
     make(run, "Reviewed at the edge", f"last_reviewed={TODAY - dt.timedelta(days=14)}")
     make(run, "Closed", "status=rejected")
@@ -39,7 +42,31 @@ def test_due_lists_open_items_not_reviewed_within_the_cadence(backlog: Path, run
     assert data["items"][1]["last_reviewed"] == (TODAY - dt.timedelta(days=30)).isoformat()
     text = run("review", "due").stdout
     assert "2 open items due for review (cadence 14 days):" in text
-    assert "never reviewed" in text and "(30 days ago)" in text
+    assert "never reviewed" in text
+    assert "(30 days ago)" in text
+
+
+@pytest.mark.parametrize(
+    ("last_reviewed", "created", "due"),
+    [
+        (None, None, True),  # nothing to count from
+        (None, 3, False),  # a new proposal has not missed the cadence
+        (None, 15, True),
+        (14, 40, False),  # the edge: exactly the cadence
+        (15, None, True),
+    ],
+)
+def test_review_due_and_lint_apply_the_same_rule(
+    backlog: Path, run: Run, last_reviewed: int | None, created: int | None, due: bool
+) -> None:
+    sets = [f"created={TODAY - dt.timedelta(days=created)}"] if created is not None else ["created=null"]
+    if last_reviewed is not None:
+        sets.append(f"last_reviewed={TODAY - dt.timedelta(days=last_reviewed)}")
+    item = make(run, "Churn", *sets)
+    listed = [d.id for d in review.due(backlog_module.load(backlog))]
+    assert (item in listed) is due
+    problems = json.loads(run("lint", "--format", "json").stdout)["problems"]
+    assert any(p["rule"] == "review-overdue" and p["item"] == item for p in problems) is due
 
 
 def test_mark_sets_last_reviewed_and_keeps_comments(backlog: Path, run: Run) -> None:
@@ -53,7 +80,8 @@ def test_mark_sets_last_reviewed_and_keeps_comments(backlog: Path, run: Run) -> 
     assert result.stdout.strip() == f"{item}: last_reviewed → {TODAY}"
     after = path.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
-    assert len(changed) == 1 and changed[0][1].startswith(f"last_reviewed: {TODAY}")
+    assert len(changed) == 1
+    assert changed[0][1].startswith(f"last_reviewed: {TODAY}")
     assert run("review", "due").stdout.startswith("No open item is due")
 
 
@@ -104,7 +132,8 @@ def test_close_commit_commits_pending_marks_only(git_backlog: Path, run: Run) ->
 
     assert result.exit_code == 0, result.output
     committed = git(git_backlog, "show", "--name-only", "--format=", "HEAD").split()
-    assert len(committed) == 2 and committed[0].startswith(f"items/{marked}-")
+    assert len(committed) == 2
+    assert committed[0].startswith(f"items/{marked}-")
     assert committed[1] == f"reviews/{TODAY}.md", "the decision record goes into the same commit"
     assert git(git_backlog, "status", "--porcelain").strip().startswith(f"M items/{edited}-")
     assert git(git_backlog, "rev-parse", f"review/{TODAY}^{{commit}}") == git(

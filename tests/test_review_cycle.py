@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import Result, git, new
+from tests.helpers import Result, git, new
 
 Run = Callable[..., Result]
 TODAY = dt.date.today().isoformat()

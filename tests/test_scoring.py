@@ -75,7 +75,8 @@ def test_confidence_discount_multiplies_the_score_and_its_terms() -> None:
     discounted = plain.model_copy(update={"confidence_discount": True})
     full = scoring.score(make(), plain)
     cut = scoring.score(make(), discounted)
-    assert full.value is not None and cut.value is not None
+    assert full.value is not None
+    assert cut.value is not None
     assert cut.value == pytest.approx(full.value * 0.8)
     assert sum(t.contribution for t in cut.terms) == pytest.approx(cut.value)
     assert cut.discount == 0.8

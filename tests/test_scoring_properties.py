@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from backlogctl import scoring
 from backlogctl.config import Config, builtin_models
 from backlogctl.model import FIBONACCI, IMPACT_STEPS, Item
+from tests.helpers import examples
 
 CONFIG = Config()
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=examples(60), deadline=None)
 
 scores = st.fixed_dictionaries(
     {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, new
+from tests.helpers import Result, new
 
 Run = Callable[..., Result]
 

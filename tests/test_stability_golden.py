@@ -16,8 +16,8 @@ import pytest
 
 from backlogctl import backlog as backlog_module
 from backlogctl import prioritise, scoring
-from tests.conftest import EXAMPLE
 from tests.golden_backlog import write
+from tests.helpers import EXAMPLE
 
 GOLDEN = json.loads((Path(__file__).parent / "data" / "stability-golden.json").read_text())
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from backlogctl.store import edit
 from backlogctl.store.lines import scan_key_lines
+from tests.helpers import examples
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = sorted(
@@ -103,7 +104,7 @@ def _documents(draw: st.DrawFn, depth: int = 0, indent: int = 0) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(_documents())
 def test_scan_matches_composer_on_generated_documents(text: str) -> None:
     try:

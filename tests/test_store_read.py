@@ -29,7 +29,8 @@ def test_warm_run_reads_from_the_cache(tmp_path: Path) -> None:
     assert cache.location(tmp_path).is_file()
     second = load_items([item], cache_for=tmp_path)
     assert first[0].data == second[0].data
-    assert second[0].data is not None and second[0].data["created"] == dt.date(2025, 1, 2)
+    assert second[0].data is not None
+    assert second[0].data["created"] == dt.date(2025, 1, 2)
 
 
 def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path) -> None:
@@ -40,7 +41,8 @@ def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path) -> None
     assert len(changed) == len(ITEM)
     write_old(item, changed)  # same size, same mtime: only ctime (and content) differ
     loaded = load_items([item], cache_for=tmp_path)
-    assert loaded[0].data is not None and loaded[0].data["title"] == "Chorn"
+    assert loaded[0].data is not None
+    assert loaded[0].data["title"] == "Chorn"
 
 
 def test_a_replaced_file_shows_the_new_content(tmp_path: Path) -> None:
@@ -51,7 +53,8 @@ def test_a_replaced_file_shows_the_new_content(tmp_path: Path) -> None:
     write_old(other, ITEM.replace("effort: 5", "effort: 8"))
     os.replace(other, item)
     loaded = load_items([item], cache_for=tmp_path)
-    assert loaded[0].data is not None and loaded[0].data["scores"]["effort"] == 8
+    assert loaded[0].data is not None
+    assert loaded[0].data["scores"]["effort"] == 8
 
 
 def test_recently_changed_files_are_not_cached(tmp_path: Path) -> None:
@@ -93,7 +96,8 @@ def test_bad_files_are_reported_not_cached(tmp_path: Path) -> None:
     write_old(item, "id: [unclosed\n")
     for _ in range(2):
         loaded = load_items([item], cache_for=tmp_path)
-        assert loaded[0].data is None and loaded[0].error is not None
+        assert loaded[0].data is None
+        assert loaded[0].error is not None
         assert "line" in str(loaded[0].error) or loaded[0].error.line is not None
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backlogctl import authoring, store
 from backlogctl.errors import InputError
-from tests.test_edit_roundtrip import edits, item_files
+from tests.strategies import edits, item_files
 
 
 def one_by_one(text: str, values: dict[str, Any]) -> str:

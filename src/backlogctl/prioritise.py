@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from backlogctl.backlog import Backlog
 from backlogctl.errors import BacklogError, Findings
 from backlogctl.lint import Problem
-from backlogctl.scoring import Ranked, Ranking, Stability
+from backlogctl.scoring import Ranking
 
 
 @dataclass(slots=True)
@@ -96,76 +95,3 @@ def rank_backlog(
         return scoring.Ranking(model or "")
     ranking.left_out += [LeftOut(key, reason) for key, reason in gate.unreadable]
     return ranking
-
-
-def unranked(backlog: Backlog, ranking: Ranking) -> dict[str, str]:
-    """Items the ranking left out, for the stability runs to leave out too."""
-    ranked = {entry.item.id for entry in ranking.entries}
-    return {item.id: "left out" for item in backlog.items if item.id not in ranked}
-
-
-@dataclass
-class RankView:
-    """What `rank` shows: the ranking and the optional extras the options asked for."""
-
-    ranking: Ranking
-    top: int | None = None
-    as_of: str | None = None
-    since: str | None = None
-    movement: dict[str, int | None] | None = None
-    stability: dict[str, Stability] | None = None
-    stability_top: int = 5
-    explain: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def entries(self) -> list[Ranked]:
-        return self.ranking.top(self.top)
-
-
-def rank_view(
-    folder: Path,
-    *,
-    model: str | None = None,
-    formula: str | None = None,
-    explain: bool = False,
-    stability: bool = False,
-    since: str | None = None,
-    as_of: str | None = None,
-    top: int | None = None,
-    include_all: bool = False,
-    strict: bool = False,
-) -> RankView:
-    """Everything `rank` shows for these options: one code path for the CLI and the MCP tool."""
-    from backlogctl import scoring
-    from backlogctl.errors import InputError
-
-    if model is not None and formula is not None:
-        raise InputError("use either --model or --formula, not both")
-    backlog, as_of_sha = _backlog(folder, as_of)
-    view = RankView(scoring.Ranking(""), top=top, as_of=as_of_sha, explain=explain)
-    view.ranking = rank_backlog(backlog, model=model, formula=formula, include_all=include_all, strict=strict)
-    if since is not None:
-        from backlogctl import history
-
-        then_backlog = history.backlog_at(folder, since)
-        view.since = history.resolve(folder, since)
-        then = rank_backlog(
-            then_backlog, model=model, formula=formula, include_all=include_all, tolerant=True
-        )
-        view.movement = scoring.movement(view.ranking, then)
-    if stability:
-        view.stability_top = top or 5
-        found = scoring.stability(view.ranking, backlog.config, top=view.stability_top)
-        view.stability = {s.id: s for s in found}
-    return view
-
-
-def _backlog(folder: Path, as_of: str | None) -> tuple[Backlog, str | None]:
-    if as_of is None:
-        from backlogctl import backlog as backlog_module
-
-        return backlog_module.load(folder), None
-    from backlogctl import history
-
-    return history.backlog_at(folder, as_of), history.resolve(folder, as_of)

@@ -22,7 +22,7 @@ RECORDS_DIR = "reviews"
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
-    """An open item whose last review is older than the cadence, or missing."""
+    """An open item due for review (`is_due`)."""
 
     id: str
     title: str
@@ -33,8 +33,20 @@ class DueItem:
     """Days since the last review; None when it was never reviewed."""
 
 
+def is_due(last_reviewed: dt.date | None, created: dt.date | None, today: dt.date, cadence_days: int) -> bool:
+    """The one "due for review" rule (`review due`, lint's review-overdue, the meeting pack).
+
+    An open item is due when its last review is more than ``cadence_days`` ago.
+    A never-reviewed item counts from its creation: a proposal made this week
+    has not missed the cadence (the meeting sees it among the items added since
+    the last review); one without a creation date is due.
+    """
+    since = last_reviewed or created
+    return since is None or (today - since).days > cadence_days
+
+
 def due(backlog: Backlog, today: dt.date | None = None) -> list[DueItem]:
-    """Open items (status not closed) not reviewed within ``review.cadence_days``."""
+    """Open items (status not closed) that are due for review (`is_due`)."""
     today = today or dt.date.today()
     cadence = backlog.config.review.cadence_days
     closed = set(backlog.config.statuses.closed)
@@ -43,7 +55,7 @@ def due(backlog: Backlog, today: dt.date | None = None) -> list[DueItem]:
         if item.status in closed:
             continue
         days = (today - item.last_reviewed).days if item.last_reviewed else None
-        if days is None or days > cadence:
+        if is_due(item.last_reviewed, item.created, today, cadence):
             found.append(DueItem(item.id, item.title, item.status, item.owner, item.last_reviewed, days))
     # Never reviewed first, then the longest overdue.
     found.sort(key=lambda d: (d.days_since is not None, -(d.days_since or 0), natural_key(d.id)))

@@ -55,31 +55,28 @@ def _plain(value: Any) -> dict[str, Any]:
 
 
 def list_items(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
     from backlogctl.render import listing
+    from backlogctl.usecases import items
 
-    backlog = backlog_module.load(folder)
-    rows = query.select(
-        backlog.items, statuses=args.get("status"), tags=args.get("tag"), owner=args.get("owner")
+    found = items.list_items(
+        folder, statuses=args.get("status"), tags=args.get("tag"), owner=args.get("owner")
     )
-    return _plain(listing.as_json(rows))
+    return _plain(listing.as_json(found.items))
 
 
 def show_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
     from backlogctl.render import detail
+    from backlogctl.usecases import items
 
-    backlog = backlog_module.load(folder)
-    return _plain(detail.as_json(backlog, query.entry_for(backlog, args["id"])))
+    shown = items.show_item(folder, args["id"])
+    return _plain(detail.as_json(shown.backlog, shown.entry))
 
 
 def rank(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import prioritise
     from backlogctl.render import ranking
+    from backlogctl.usecases import ranking as use_case
 
-    view = prioritise.rank_view(
+    view = use_case.rank(
         folder,
         model=args.get("model"),
         formula=args.get("formula"),
@@ -102,28 +99,26 @@ def lint(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def history(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import ids
-    from backlogctl.history import audit
+    from backlogctl.usecases import audit
 
-    item_id = args["id"]
-    if not ids.is_id(item_id):
-        raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see list_items)")
-    return _plain(audit.item_history(folder, item_id))
+    return _plain(audit.item_history(folder, args["id"]))
 
 
 def changes(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl.history import audit
+    from backlogctl.usecases import audit
 
-    return _plain(audit.backlog_changes(folder, since=args.get("since"), until=args.get("until") or "HEAD"))
+    view = audit.changes(
+        folder, since=args.get("since"), until=args.get("until") or "HEAD", with_titles=False
+    )
+    return _plain(view.changes)
 
 
 def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import backlog as backlog_module
-    from backlogctl import review
     from backlogctl.render import audit as render
+    from backlogctl.usecases import audit
 
-    backlog = backlog_module.load(folder)
-    return _plain(render.due_json(review.due(backlog), backlog.config.review.cadence_days))
+    due = audit.review_due(folder)
+    return _plain(render.due_json(due.items, due.cadence_days))
 
 
 def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:

@@ -33,13 +33,8 @@ def history_command(
 
     Example: backlogctl history AI-7 --format json
     """
-    from backlogctl import ids
-    from backlogctl.history import audit
+    from backlogctl.usecases import audit
 
-    if not ids.is_id(item_id):
-        from backlogctl.errors import InputError
-
-        raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see 'backlogctl list')")
     result = audit.item_history(start_dir(ctx), item_id)
     with dialect.output_to(output_file):
         if output == "json":
@@ -69,32 +64,21 @@ def changes_command(
 
     Example: backlogctl changes --since last-review --format markdown
     """
-    from backlogctl.history import audit
+    from backlogctl.usecases import audit
 
-    root = start_dir(ctx)
-    result = audit.backlog_changes(root, since=since, until=until)
-    for warning in result.warnings:
+    view = audit.changes(start_dir(ctx), since=since, until=until, with_titles=output != "json")
+    for warning in view.changes.warnings:
         typer.echo(f"warning: {warning}", err=True)
     with dialect.output_to(output_file):
-        _changes_out(root, result, output, since)
+        if output == "json":
+            from backlogctl.render import jsonout
 
+            jsonout.write(view.changes)
+            return
+        from backlogctl.render import audit as render
 
-def _changes_out(root: Any, result: Any, output: str, since: str | None) -> None:
-    from backlogctl import history
-
-    if output == "json":
-        from backlogctl.render import jsonout
-
-        jsonout.write(result)
-        return
-    from backlogctl.render import audit as render
-
-    ids = {*result.added, *result.removed, *(change.id for change in result.changed)}
-    shas = [sha for sha in (result.until, result.since) if sha is not None]
-    titles = history.titles_at(root, shas, ids)
-    label = since if since is not None else ("last-review" if result.since else None)
-    show = render.changes_markdown if output == "markdown" else render.changes_text
-    typer.echo(show(result, titles, label))
+        show = render.changes_markdown if output == "markdown" else render.changes_text
+        typer.echo(show(view.changes, view.titles, view.label))
 
 
 review_app = typer.Typer(
@@ -120,23 +104,21 @@ def review_due_command(
     output: Annotated[str, dialect.format_option("text", "json")] = "text",
     output_file: dialect.OutputOption = None,
 ) -> None:
-    """Open items whose last review is older than the cadence, or missing.
+    """Open items due for review: last reviewed (or, never reviewed, created) longer ago than the cadence.
 
     Example: backlogctl review due --format json
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import review
     from backlogctl.render import audit as render
+    from backlogctl.usecases import audit
 
-    backlog = backlog_module.load(start_dir(ctx))
-    items = review.due(backlog)
+    due = audit.review_due(start_dir(ctx))
     with dialect.output_to(output_file):
         if output == "json":
             from backlogctl.render import jsonout
 
-            jsonout.write(render.due_json(items, backlog.config.review.cadence_days))
+            jsonout.write(render.due_json(due.items, due.cadence_days))
             return
-        typer.echo(render.due_text(items, backlog.config.review.cadence_days))
+        typer.echo(render.due_text(due.items, due.cadence_days))
 
 
 @_review_command("mark")

@@ -54,12 +54,11 @@ def import_command(
 
     Example: backlogctl import backlog.xlsx --key ID --map "Modell=title" --commit -m "Import the lab sheet"
     """
-    from backlogctl import config, intake
+    from backlogctl import intake
     from backlogctl.render import intake as render
 
-    backlog_dir = config.load(start_dir(ctx))
     outcome = intake.import_file(
-        backlog_dir,
+        start_dir(ctx),
         file,
         fmt=fmt.value if fmt is not None else None,
         maps=maps,
@@ -68,7 +67,8 @@ def import_command(
         commit=commit,
         why=message,
     )
-    render.import_text(outcome, backlog_dir.root)
+    assert outcome.root is not None
+    render.import_text(outcome, outcome.root)
 
 
 @command("mcp")

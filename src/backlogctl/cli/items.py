@@ -93,17 +93,13 @@ def list_command(
 
     Example: backlogctl list --status ready --format csv
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
     from backlogctl.render import listing
+    from backlogctl.usecases import items
 
-    backlog = backlog_module.load(start_dir(ctx))
-    rows = query.select(
-        backlog.items, statuses=status, tags=tag, owner=owner, known_statuses=backlog.config.statuses.names
-    )
+    found = items.list_items(start_dir(ctx), statuses=status, tags=tag, owner=owner)
     with dialect.output_to(output_file):
-        listing.render(rows, output)
-    skipped = len(backlog.entries) - len(backlog.items)
+        listing.render(found.items, output)
+    skipped = found.skipped
     if skipped:
         files = "file is" if skipped == 1 else "files are"
         note = f"note: {skipped} item {files} not valid and not listed; 'backlogctl lint' says why"
@@ -121,14 +117,12 @@ def show_command(
 
     Example: backlogctl show AI-7 --format json
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
     from backlogctl.render import detail
+    from backlogctl.usecases import items
 
-    backlog = backlog_module.load(start_dir(ctx))
-    entry = query.entry_for(backlog, item_id)
+    shown = items.show_item(start_dir(ctx), item_id)
     with dialect.output_to(output_file):
-        detail.render(backlog, entry, output)
+        detail.render(shown.backlog, shown.entry, output)
 
 
 @command("set")

@@ -46,18 +46,12 @@ def plan_command(
 
     Example: backlogctl plan --capacity resources.effort_weeks=40 --capacity resources.gpu_hours=500
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl.errors import InputError
-    from backlogctl.planning.plan import make_plan, parse_capacity
     from backlogctl.render.plan import render_plan
+    from backlogctl.usecases import planning
 
-    if model is not None and formula is not None:
-        raise InputError("use either --model or --formula, not both")
-    amounts = parse_capacity(capacity)
-    backlog = backlog_module.load(start_dir(ctx))
-    found = make_plan(
-        backlog,
-        amounts,
+    found = planning.plan(
+        start_dir(ctx),
+        capacity,
         model=model,
         formula=formula,
         calibrated=calibrated,
@@ -80,10 +74,9 @@ def calibrate_command(
 
     Example: backlogctl calibrate --format json
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl.planning.calibrate import calibrate
     from backlogctl.render.plan import render_calibration
+    from backlogctl.usecases import planning
 
-    found = calibrate(backlog_module.load(start_dir(ctx)))
+    found = planning.calibrate(start_dir(ctx))
     with dialect.output_to(output_file):
         render_calibration(found, output)

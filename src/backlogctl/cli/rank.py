@@ -44,10 +44,10 @@ def rank_command(
 
     Example: backlogctl rank --model wsjf --top 10 --explain
     """
-    from backlogctl import prioritise
     from backlogctl.render import ranking as render
+    from backlogctl.usecases import ranking
 
-    view = prioritise.rank_view(
+    view = ranking.rank(
         start_dir(ctx),
         model=model,
         formula=formula,

@@ -48,8 +48,7 @@ def report_command(
 
     Example: backlogctl report --format html -o review.html
     """
-    from backlogctl import backlog as backlog_module
-    from backlogctl import report
+    from backlogctl.usecases import report
 
     if output_format is None and output is not None and output.suffix.lower() not in _KNOWN_SUFFIXES:
         raise typer.BadParameter(
@@ -58,17 +57,8 @@ def report_command(
     if output_format is None:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         output_format = "html" if html else "markdown"
-    if output is not None:
-        from backlogctl.store import output as output_file
-
-        output_file.check_target(output)  # before the work: -o DIR fails at once
-    amounts = None
-    if capacity:
-        from backlogctl.planning.plan import parse_capacity
-
-        amounts = parse_capacity(capacity)
-    pack = report.build(
-        backlog_module.load(start_dir(ctx)), since=since, model=model, limit=top, capacity=amounts
+    pack = report.meeting_pack(
+        start_dir(ctx), since=since, model=model, limit=top, capacity=capacity, target=output
     )
     if output_format == "html":
         from backlogctl.render import report_html as renderer

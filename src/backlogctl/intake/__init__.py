@@ -64,10 +64,12 @@ class Outcome:
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # row, key, existing id
     unmapped: list[str] = field(default_factory=list)
     commit: str | None = None
+    root: Path | None = None
+    """The backlog's root, for showing paths relative to it."""
 
 
 def import_file(
-    backlog_dir: BacklogDir,
+    start: BacklogDir | Path,
     path: Path,
     *,
     fmt: str | None = None,
@@ -80,17 +82,20 @@ def import_file(
 ) -> Outcome:
     """Import every row of ``path`` as an item; all rows are checked before the first is written.
 
-    With ``commit`` the created files are committed in one commit (``why`` is
-    its body, as `-m` everywhere), all or nothing: if git refuses, they are removed.
+    ``start`` is the backlog, or a folder inside it. With ``commit`` the created
+    files are committed in one commit (``why`` is its body, as `-m` everywhere),
+    all or nothing: if git refuses, they are removed.
     """
-    from backlogctl import history
+    from backlogctl import config, history
+
+    backlog_dir = start if isinstance(start, BacklogDir) else config.load(start)
 
     sheet = sheet_module.read(path, fmt)
     jira = sheet.format == "jira-csv"
     mapping = columns_module.map_columns(sheet.columns, columns_module.parse_maps(maps or []), jira=jira)
     key_index = _key_column(sheet, key if key is not None else (columns_module.JIRA_KEY if jira else None))
     known = _imported_keys(backlog_dir) if key_index is not None else {}
-    outcome = Outcome(sheet.format, dry_run)
+    outcome = Outcome(sheet.format, dry_run, root=backlog_dir.root)
     outcome.unmapped = [c for i, c in enumerate(sheet.columns) if c in mapping.unmapped and i != key_index]
     rows, problems = _check_rows(backlog_dir, sheet, mapping, key_index, known, outcome, today)
     if problems:

@@ -8,6 +8,7 @@ from typing import Any
 
 from backlogctl.lint.context import Context
 from backlogctl.lint.problem import Finding, rule
+from backlogctl.review import is_due
 
 
 def _date(value: Any) -> dt.date | None:
@@ -35,18 +36,14 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
         reviewed = _date(raw)
         if raw is not None and reviewed is None:
             continue  # not a date: `schema` reports it
+        created = _date(data.get("created"))
+        if not is_due(reviewed, created, ctx.today, cadence):
+            continue
         if reviewed is not None:
             age = (ctx.today - reviewed).days
-            if age > cadence:
-                yield Finding(
-                    entry,
-                    f"last reviewed {reviewed} ({age} days ago; cadence {cadence} days)",
-                    field="last_reviewed",
-                )
-            continue
-        created = _date(data.get("created"))
-        if created is None or (ctx.today - created).days > cadence:
+            message = f"last reviewed {reviewed} ({age} days ago; cadence {cadence} days)"
+        else:
             since = f" since it was created {created}" if created else ""
             mark = f"backlogctl review mark {entry.id or 'ID'}"
             message = f"never reviewed{since} (cadence {cadence} days); run '{mark}'"
-            yield Finding(entry, message, field="last_reviewed")
+        yield Finding(entry, message, field="last_reviewed")

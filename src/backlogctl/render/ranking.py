@@ -7,10 +7,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from backlogctl.prioritise import RankView
 from backlogctl.render import jsonout
 from backlogctl.scoring import Ranked, Ranking
 from backlogctl.scoring.explain import lines, term_data
+from backlogctl.usecases.ranking import RankingView as RankView
 
 
 def render(view: RankView, output: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,25 +76,34 @@ def build(
 
     With ``capacity`` the pack also holds the plan that fits it (`plan`).
     """
-    from backlogctl import lint, prioritise, review, scoring
+    from backlogctl import lint, prioritise, review
+    from backlogctl.usecases.ranking import ranking_view
 
     today = today or dt.date.today()
     config = backlog.config
     problems = lint.check(backlog, today=today)
-    gate = prioritise.lint_gate(backlog, problems)
-    ranking = prioritise.rank_backlog(backlog, model=model, gate=gate)
-    baseline, then = _baseline(backlog.root, since, model)
-    changes = None if then is None else _changes(backlog, then)
-    moved = scoring.movement(ranking, then.ranking) if then is not None else {}
-    places = scoring.stability(ranking, config, top=top)
+    # Ranked, compared and measured exactly as `rank --since --stability` does it.
+    view = ranking_view(
+        backlog,
+        model=model,
+        since=since,
+        since_optional=since == LAST_REVIEW,
+        stability_top=top,
+        gate=prioritise.lint_gate(backlog, problems),
+    )
+    ranking = view.ranking
+    baseline = _baseline(since, view.since, view.since_error)
+    changes = None if view.since is None or view.then is None else _changes(backlog, view.since, view.then)
+    moved = view.movement or {}
     titles = {item.id: item.title for item in backlog.items}
+    places = (view.stability or {}).values()
     return Pack(
         name=config.name,
         generated=today,
         model=model_info(config, ranking.model),
         revision=_revision(backlog.root),
         baseline=baseline,
-        ranking=tuple(_row(entry, moved, then is not None) for entry in ranking.entries[:limit]),
+        ranking=tuple(_row(entry, moved, view.since is not None) for entry in ranking.entries[:limit]),
         ranked_total=len(ranking.entries),
         left_out=tuple((out.id, words.reason(out.reason), out.status) for out in ranking.left_out),
         field_labels=_labels(changes, config),
@@ -135,28 +143,13 @@ def model_info(config: object, name: str) -> ModelInfo:
     return ModelInfo(name, declared.type, declared.description, weights, formula)
 
 
-@dataclass(frozen=True, slots=True)
-class _Then:
-    sha: str
-    backlog: Backlog
-    ranking: Ranking
-
-
-def _baseline(root: Path, since: str, model: str | None) -> tuple[Baseline, _Then | None]:
-    """The earlier revision and its ranking; without a review tag or git, a note instead."""
-    from backlogctl import history, prioritise
-
-    try:
-        sha = history.resolve(root, since)
-        then = history.backlog_at(root, sha)
-    except BacklogError as exc:
-        if since != LAST_REVIEW:
-            raise
-        return Baseline(since, note=f"No earlier review found: {exc.message.split(';')[0]}"), None
+def _baseline(since: str, sha: str | None, error: BacklogError | None) -> Baseline:
+    """The earlier revision; without a review tag or git, a note instead."""
+    if sha is None:
+        reason = error.message.split(";")[0] if error is not None else "not found"
+        return Baseline(since, note=f"No earlier review found: {reason}")
     label = "the last review" if since == LAST_REVIEW else since
-    # Ranked exactly as `rank --since` ranks it; a model unknown then gives an empty ranking.
-    then_ranking = prioritise.rank_backlog(then, model=model, tolerant=True)
-    return Baseline(since, sha[:10], label), _Then(sha, then, then_ranking)
+    return Baseline(since, sha[:10], label)
 
 
 def _revision(root: Path) -> str | None:
@@ -257,13 +250,13 @@ def write(path: Path, text: str) -> None:
     output.write_document(path, text)
 
 
-def _changes(backlog: Backlog, then: _Then) -> Changes:
+def _changes(backlog: Backlog, sha: str, then: Backlog) -> Changes:
     """Added, removed and changed items since the baseline, from git (committed changes)."""
     from backlogctl.history import audit
 
-    found = audit.backlog_changes(backlog.root, since=then.sha)
+    found = audit.backlog_changes(backlog.root, since=sha)
     now = {i.id: i for i in backlog.items}
-    before = {i.id: i for i in then.backlog.items}
+    before = {i.id: i for i in then.items}
 
     def ref(item_id: str) -> ItemRef:
         item = now.get(item_id) or before.get(item_id)

@@ -237,12 +237,23 @@ def _flow_text(value: Any) -> str:
     return _flow_scalar(value)
 
 
+def _stays_flow(value: Any, like: Any) -> bool:
+    """Whether ``_styled`` keeps ``value`` in the flow style of the node it replaces."""
+    if not bool(getattr(like, "flow_style", False)):
+        return False
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, list) and all(not isinstance(v, dict | list) for v in value)
+
+
 def _dump(value: Any, column: int, like: Any, newline: str, flow: bool = False) -> str:
     """Text for ``key:<here>`` at ``column``, styled like the node it replaces.
 
     ``flow``: the value sits inside a flow collection, so it must be flow too.
     """
-    if flow or _has_unsafe(value):
+    if flow or _has_unsafe(value) or _stays_flow(value, like):
+        # ruamel's emitter writes some plain scalars a flow collection cannot hold
+        # (``[:!]`` does not parse), so flow collections are written by _flow_text.
         return " " + _flow_text(value)
     out = io.StringIO()
     _yaml().dump({"k": _styled(value, like, flow)}, out)

@@ -1,0 +1,131 @@
+"""The ranking view: rank a backlog, compare with an earlier revision, measure stability.
+
+`rank` and `report` both build their ranking here, so an item is ranked, moved
+and left out for the same reasons in the table and in the meeting pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backlogctl.errors import BacklogError, InputError
+
+if TYPE_CHECKING:
+    from backlogctl.backlog import Backlog
+    from backlogctl.prioritise import Gate
+    from backlogctl.scoring import Ranked, Ranking, Stability
+
+from backlogctl.report.pack import STABILITY_TOP  # P(top N) for this N unless --top says otherwise
+
+
+@dataclass
+class RankingView:
+    """A ranking with what the caller asked to see beside it."""
+
+    ranking: Ranking
+    top: int | None = None
+    as_of: str | None = None
+    """The commit ranked (``--as-of``), None for the working tree."""
+    since: str | None = None
+    """The commit compared with, once resolved; None without ``--since`` or when it could not be."""
+    movement: dict[str, int | None] | None = None
+    stability: dict[str, Stability] | None = None
+    stability_top: int = STABILITY_TOP
+    explain: bool = False
+    notes: list[str] = field(default_factory=list)
+    then: Backlog | None = None
+    """The backlog at ``since``, for callers that also list what changed."""
+    since_error: BacklogError | None = None
+    """Why ``since`` could not be used, when the caller allowed that (``report``'s last-review)."""
+
+    @property
+    def entries(self) -> list[Ranked]:
+        return self.ranking.top(self.top)
+
+
+def ranking_view(
+    backlog: Backlog,
+    *,
+    model: str | None = None,
+    formula: str | None = None,
+    include_all: bool = False,
+    strict: bool = False,
+    since: str | None = None,
+    since_optional: bool = False,
+    stability_top: int | None = None,
+    gate: Gate | None = None,
+) -> RankingView:
+    """Rank ``backlog`` behind the lint gate; with ``since``, the movement against that revision.
+
+    ``since`` is resolved once; with ``since_optional`` a revision that cannot
+    be resolved is kept in ``since_error`` instead of failing. With
+    ``stability_top`` the stability runs reuse this ranking and report P(top N).
+    """
+    from backlogctl import prioritise, scoring
+
+    view = RankingView(
+        prioritise.rank_backlog(
+            backlog, model=model, formula=formula, include_all=include_all, strict=strict, gate=gate
+        )
+    )
+    if since is not None:
+        from backlogctl import history
+
+        try:
+            view.since = history.resolve(backlog.root, since)
+            view.then = history.backlog_at(backlog.root, view.since)
+        except BacklogError as exc:
+            if not since_optional:
+                raise
+            view.since, view.since_error = None, exc
+        if view.then is not None:
+            then = prioritise.rank_backlog(
+                view.then, model=model, formula=formula, include_all=include_all, tolerant=True
+            )
+            view.movement = scoring.movement(view.ranking, then)
+    if stability_top is not None:
+        view.stability_top = stability_top
+        found = scoring.stability(view.ranking, backlog.config, top=stability_top)
+        view.stability = {s.id: s for s in found}
+    return view
+
+
+def rank(
+    start: Path,
+    *,
+    model: str | None = None,
+    formula: str | None = None,
+    explain: bool = False,
+    stability: bool = False,
+    since: str | None = None,
+    as_of: str | None = None,
+    top: int | None = None,
+    include_all: bool = False,
+    strict: bool = False,
+) -> RankingView:
+    """The `rank` command: the backlog (at ``as_of``, or the working tree) ranked and compared."""
+    if model is not None and formula is not None:
+        raise InputError("use either --model or --formula, not both")
+    as_of_sha = None
+    if as_of is None:
+        from backlogctl import backlog as backlog_module
+
+        backlog = backlog_module.load(start)
+    else:
+        from backlogctl import history
+
+        as_of_sha = history.resolve(start, as_of)
+        backlog = history.backlog_at(start, as_of_sha)
+    view = ranking_view(
+        backlog,
+        model=model,
+        formula=formula,
+        include_all=include_all,
+        strict=strict,
+        since=since,
+        stability_top=(top or STABILITY_TOP) if stability else None,
+    )
+    view.top, view.as_of, view.explain = top, as_of_sha, explain
+    return view
