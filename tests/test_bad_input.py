@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -364,16 +367,35 @@ def test_edit_keeps_permissions_and_leaves_no_temp_files(
     assert sorted(p.name for p in (backlog / "items").iterdir()) == [good_item.name]
 
 
+def _without_privileges(backlog: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run backlogctl as a process with every capability dropped (setpriv), so that even
+    root obeys file modes: without CAP_DAC_OVERRIDE a read-only folder is read-only."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's capabilities")
+    command = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--"]
+    command += [sys.executable, "-m", "backlogctl", "-C", str(backlog), *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 def test_read_only_item_is_refused_cleanly(backlog: Path, good_item: Path, run: Callable[..., Any]) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root can write anywhere; permissions cannot be tested")
+    before = good_item.read_bytes()
     (backlog / "items").chmod(0o555)
+    good_item.chmod(0o444)
     try:
-        result = run("set", "AI-1", "owner=carla")
+        if os.geteuid() == 0:
+            done = _without_privileges(backlog, "set", "AI-1", "owner=carla")
+            code, output = done.returncode, done.stdout + done.stderr
+        else:
+            result = run("set", "AI-1", "owner=carla")
+            code, output = result.exit_code, result.output
     finally:
         (backlog / "items").chmod(0o755)
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
+        good_item.chmod(0o644)
+    assert code == 2, output
+    assert "Traceback" not in output
+    assert "cannot write" in output
+    assert good_item.read_bytes() == before
 
 
 @pytest.mark.parametrize(

@@ -124,8 +124,17 @@ def test_every_repository_yaml_file_reads_the_same(path: Path) -> None:
     agrees(text)
 
 
-def test_the_fast_path_answers_for_ordinary_items() -> None:
+def test_a_url_in_a_flow_list_goes_to_the_exact_loader() -> None:
+    # Found by CI's run with BACKLOGCTL_FAST_YAML=0: yaml-rs read "[https://x]" as a URL,
+    # ruamel refuses it; the fast path must not accept what the reference loader refuses.
+    text = "id: AI-1\nlinks: [https://wiki.example.org/x]\n"
+    assert fast.parse(text) is fast.UNSURE
+    agrees(text)
+
+
+def test_the_fast_path_answers_for_ordinary_items(monkeypatch: pytest.MonkeyPatch) -> None:
     """Otherwise the speed is an illusion: a typical item must not fall back."""
+    monkeypatch.delenv("BACKLOGCTL_FAST_YAML", raising=False)
     text = (
         "id: AI-1\ntitle: Churn (B2B)\nstatus: ready\ncreated: 2025-01-02\n"
         "decision: |\n  Who gets a call.\nscores:\n  effort: 5\n  confidence: 0.8\n"

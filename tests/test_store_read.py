@@ -10,10 +10,17 @@ from pathlib import Path
 import pytest
 
 from backlogctl.errors import InputError
-from backlogctl.store import cache, load_items, read_bytes
+from backlogctl.store import cache, load_items, read, read_bytes
 
 ITEM = "id: AI-1\ntitle: Churn\ncreated: 2025-01-02\nscores:\n  effort: 5\ntags: [no]\n"
 OLD = time.time_ns() - 3600 * 10**9
+EXPECTED = {
+    "id": "AI-1",
+    "title": "Churn",
+    "created": dt.date(2025, 1, 2),
+    "scores": {"effort": 5},
+    "tags": ["no"],
+}
 
 
 def write_old(path: Path, text: str) -> None:
@@ -22,18 +29,31 @@ def write_old(path: Path, text: str) -> None:
     os.utime(path, ns=(OLD, OLD))
 
 
-def test_warm_run_reads_from_the_cache(tmp_path: Path) -> None:
+@pytest.fixture
+def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cache files written a moment ago: ctime cannot be backdated, and without this the
+    racy-clean guard keeps every test file out of the cache (the tests would pass cold)."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+
+
+def _no_parsing(text: str, path: Path) -> object:
+    raise AssertionError(f"{path} was parsed; the cache should have answered")
+
+
+def test_warm_run_reads_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusting: None
+) -> None:
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
     first = load_items([item], cache_for=tmp_path)
     assert cache.location(tmp_path).is_file()
+    monkeypatch.setattr(read, "parse", _no_parsing)  # a warm run must not parse at all
     second = load_items([item], cache_for=tmp_path)
-    assert first[0].data == second[0].data
-    assert second[0].data is not None
-    assert second[0].data["created"] == dt.date(2025, 1, 2)
+    assert first[0].data == EXPECTED
+    assert second[0].data == EXPECTED  # dates come back as dates, not ordinals
 
 
-def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path) -> None:
+def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path, trusting: None) -> None:
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
     load_items([item], cache_for=tmp_path)
@@ -45,7 +65,7 @@ def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path) -> None
     assert loaded[0].data["title"] == "Chorn"
 
 
-def test_a_replaced_file_shows_the_new_content(tmp_path: Path) -> None:
+def test_a_replaced_file_shows_the_new_content(tmp_path: Path, trusting: None) -> None:
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
     load_items([item], cache_for=tmp_path)
@@ -71,7 +91,7 @@ def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     location = cache.location(tmp_path)
     location.parent.mkdir(parents=True, exist_ok=True)
     location.write_bytes(b"\x00garbage")
-    assert load_items([item], cache_for=tmp_path)[0].data is not None
+    assert load_items([item], cache_for=tmp_path)[0].data == EXPECTED
 
 
 def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,7 +100,20 @@ def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
-    assert load_items([item], cache_for=tmp_path)[0].data is not None
+    assert load_items([item], cache_for=tmp_path)[0].data == EXPECTED
+
+
+def test_data_cached_by_one_parser_is_not_served_to_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusting: None
+) -> None:
+    item = tmp_path / "AI-1-churn.yaml"
+    write_old(item, ITEM)
+    monkeypatch.setenv("BACKLOGCTL_FAST_YAML", "1")
+    load_items([item], cache_for=tmp_path)
+    assert str(item) in cache.Cache(tmp_path).old
+    monkeypatch.setenv("BACKLOGCTL_FAST_YAML", "0")
+    assert cache.Cache(tmp_path).old == {}, "the key names the parser: another parser starts empty"
+    assert load_items([item], cache_for=tmp_path)[0].data == EXPECTED
 
 
 def test_no_cache_environment_variable_turns_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

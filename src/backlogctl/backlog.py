@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backlogctl import config as config_module
-from backlogctl import ids, store
+from backlogctl import ids, store, template
 from backlogctl.config import BacklogDir
 from backlogctl.errors import InputError, NotFoundError
 from backlogctl.ids import natural_key
@@ -99,10 +99,10 @@ class Backlog:
         raise NotFoundError(f"no item with id {item_id!r}; 'backlogctl list' shows the ids")
 
 
-def validate(data: dict[str, Any]) -> tuple[Item | None, list[FieldError]]:
-    """Validate one item's data against the model."""
+def validate(data: dict[str, Any], model: type[Item] = Item) -> tuple[Item | None, list[FieldError]]:
+    """Validate one item's data against the item model (``template.item_model(config)``)."""
     try:
-        return Item.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
         errors = [
             FieldError(
@@ -129,13 +129,13 @@ def item_paths(backlog_dir: BacklogDir) -> tuple[list[Path], list[store.Loaded]]
     return paths, refused
 
 
-def entries_from(loaded: list[store.Loaded], *, models: bool = True) -> list[Entry]:
+def entries_from(loaded: list[store.Loaded], *, models: bool = True, model: type[Item] = Item) -> list[Entry]:
     """Entries of the loaded files, validated; ``models=False`` keeps what is wrong but not the models."""
     entries = []
     for record in loaded:
         entry = Entry(record.path, record.data, error=record.error)
         if record.data is not None:
-            item, entry.invalid = validate(record.data)
+            item, entry.invalid = validate(record.data, model)
             entry.item = item if models else None
         entries.append(entry)
     entries.sort(key=lambda e: (natural_key(e.id) if e.id else ("~", 0, ""), str(e.path)))
@@ -160,7 +160,8 @@ def load(start: Path, paths: list[Path] | None = None, *, models: bool = True) -
     collecting = gc.isenabled()
     gc.disable()
     try:
-        entries = entries_from(store.load_items(paths, cache_for) + refused, models=models)
+        model = template.item_model(backlog_dir.config)
+        entries = entries_from(store.load_items(paths, cache_for) + refused, models=models, model=model)
     finally:
         if collecting:
             gc.freeze()  # what is loaded lives as long as the command: never rescan it

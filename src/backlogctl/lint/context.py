@@ -32,6 +32,13 @@ class Context:
         return self.backlog.entries
 
     @cached_property
+    def levels(self) -> dict[str, tuple[str, ...]]:
+        """Known field names per dotted level of the lab's item model."""
+        from backlogctl import template
+
+        return template.field_levels(template.item_model(self.config))
+
+    @cached_property
     def by_id(self) -> dict[str, list[Entry]]:
         """Entries by id; a list because a merge can leave two files with one id."""
         found: dict[str, list[Entry]] = defaultdict(list)

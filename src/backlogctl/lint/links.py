@@ -8,6 +8,7 @@ from backlogctl.backlog import Entry
 from backlogctl.ids import natural_key
 from backlogctl.lint.context import Context
 from backlogctl.lint.problem import Finding, rule
+from backlogctl.model import get_path
 
 
 def dependencies(entry: Entry) -> list[str]:
@@ -46,13 +47,19 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
     ranking would silently ignore it.""",
 )
 def unknown_dependency(ctx: Context) -> Iterator[Finding]:
-    """Every id in depends_on is an item of this backlog."""
+    """Every id in depends_on (and in fields declared as ids) is an item of this backlog."""
+    declared = [name for name, spec in ctx.config.fields.items() if spec.type == "ids"]
     for entry in ctx.entries:
         for dep in dependencies(entry):
             if dep not in ctx.by_id:
                 yield Finding(
                     entry, f"depends on {dep}, which is not an item of this backlog", field="depends_on"
                 )
+        for dotted in declared:
+            value = get_path(entry.data, dotted) if entry.data else None
+            for ref in value if isinstance(value, list) else []:
+                if isinstance(ref, str) and ref not in ctx.by_id:
+                    yield Finding(entry, f"{dotted}: {ref} is not an item of this backlog", field=dotted)
 
 
 @rule(

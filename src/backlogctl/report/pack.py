@@ -7,7 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from backlogctl.model import FIBONACCI
+from backlogctl.scales import FIBONACCI
 
 if TYPE_CHECKING:
     from backlogctl.planning.plan import Plan

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from backlogctl.config import Config
+from backlogctl.scales import steps_for
 from backlogctl.scoring.draws import Draws, Perturbation
 from backlogctl.scoring.models import Compiled
 from backlogctl.scoring.ranking import Order, Ranking
@@ -61,6 +62,7 @@ def draws_for(
     ranking: Ranking,
     settings: Perturbation | None = None,
     ratings: Mapping[str, Mapping[str, Sequence[float]]] | None = None,
+    scale_steps: Mapping[str, tuple[float, ...]] | None = None,
 ) -> Iterator[Draws]:
     """The perturbed inputs of every run for the ranked items, in batches of runs
     (``ratings``: draw from a session's values instead)."""
@@ -71,7 +73,7 @@ def draws_for(
     items = [entry.item for entry in ranking.entries]
     if ratings is not None:
         return draws.session(items, compiled, ratings, settings)
-    return draws.perturbation(items, compiled, settings)
+    return draws.perturbation(items, compiled, settings, scale_steps or draws.STEPS)
 
 
 def stability(
@@ -107,7 +109,7 @@ def stability(
     keys = [e.item.id for e in entries]
     batches = [
         places(order, keys, scores(_compiled(ranking), drawn))
-        for drawn in draws_for(ranking, settings, ratings)
+        for drawn in draws_for(ranking, settings, ratings, steps_for(config.score_scales()))
     ]
     sorted_places = np.concatenate(batches)
     count = settings.runs

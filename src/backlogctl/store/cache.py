@@ -8,7 +8,9 @@ device. Files changed in the last ``RACY_SECONDS`` are never cached, because a
 second change within one timestamp tick could keep every stat field equal
 (git's "racy clean" problem). Any failure to read or write the cache is
 ignored: the cache can only make a run faster, never wrong or failing.
-``BACKLOGCTL_NO_CACHE=1`` turns it off.
+``BACKLOGCTL_NO_CACHE=1`` turns it off. The key names yaml-rs's version (or
+"off" under ``BACKLOGCTL_FAST_YAML=0``): data parsed by one parser is never
+served to a run of another.
 """
 
 from __future__ import annotations
@@ -27,7 +29,16 @@ LOADER_REVISION = 4
 """Bump whenever what the loader accepts or returns changes: cached data of an
 older loader must not outlive it (the version alone does not change between
 commits)."""
-FORMAT = f"backlogctl-cache-{LOADER_REVISION}/{__version__}"
+
+
+def _format() -> str:
+    """The cache's key: the loader, backlogctl's version, and the fast parser's version (or off)."""
+    from backlogctl.store import fast
+
+    parser = fast.VERSION if fast.enabled() else "off"
+    return f"backlogctl-cache-{LOADER_REVISION}/{__version__}/yaml-rs-{parser}"
+
+
 RACY_SECONDS = 2
 Identity = tuple[int, int, int, int, int]
 
@@ -51,13 +62,14 @@ class Cache:
 
     def __init__(self, folder: Path) -> None:
         self.path = location(folder)
+        self.format = _format()
         self.old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
         self.dirty = False
         self.started = time.time_ns()
         try:
             stored = marshal.loads(self.path.read_bytes())
-            if stored[0] == FORMAT:
+            if stored[0] == self.format:
                 self.old = stored[1]
         except Exception:  # missing, corrupt or foreign: start empty
             self.old = {}
@@ -90,7 +102,7 @@ class Cache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            temporary.write_bytes(marshal.dumps((FORMAT, self.new)))
+            temporary.write_bytes(marshal.dumps((self.format, self.new)))
             os.replace(temporary, self.path)
         except Exception:
             return

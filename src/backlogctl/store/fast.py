@@ -13,6 +13,7 @@ proves the agreement.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any
 
@@ -23,6 +24,10 @@ UNSURE: Any = object()
 # string) and special floats in odd spellings (-.inF: ruamel reads a string).
 _RISKY_FLOAT = re.compile(r"\.[0-9_]+[eE][0-9]|\.(?i:inf|nan)")
 _FLOW_QUESTION = re.compile(r"[\[{,][ \t]*\?")
+# A ":" not followed by a space inside a flow collection on one line ("[https://x]"):
+# YAML 1.2 (yaml-rs) reads a plain scalar, ruamel's C loader refuses it.
+# Anchored at the line's first bracket and lazy, so it is linear in the line (no rescans).
+_FLOW_COLON = re.compile(r"^[^\[{\n]*[\[{][^\n]*?:[^ \t\n]", re.MULTILINE)
 # Characters ruamel refuses (controls, DEL, C1, U+FFFE/F) or reads as a line
 # break (NEL, U+0085) that yaml-rs keeps as text.
 _NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -39,9 +44,29 @@ except ImportError:  # pragma: no cover - yaml-rs is a dependency; ruamel still 
     _yaml_rs = None
 
 
+VERSION = "off"
+"""yaml-rs's version, part of the parse cache's key ("off" without it)."""
+if _yaml_rs is not None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        VERSION = version("yaml-rs")
+    except PackageNotFoundError:  # pragma: no cover - imported but not installed as a distribution
+        VERSION = "unknown"
+
+
+def enabled() -> bool:
+    """Whether the fast path runs: yaml-rs is installed and BACKLOGCTL_FAST_YAML is not 0.
+
+    CI runs the suite a second time with BACKLOGCTL_FAST_YAML=0 so the exact
+    (ruamel) path is tested as the only path too.
+    """
+    return _yaml_rs is not None and os.environ.get("BACKLOGCTL_FAST_YAML", "") != "0"
+
+
 def parse(text: str) -> Any:
     """The document's data, or UNSURE when only the exact loader may answer."""
-    if _yaml_rs is None or _risky(text):
+    if not enabled() or _risky(text):
         return UNSURE
     try:
         data = _yaml_rs.loads(text)
@@ -69,6 +94,7 @@ def _risky(text: str) -> bool:
         # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
         # read.check_nesting measures such documents before any parser recurses.
         or text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
+        or (":" in text and _FLOW_COLON.search(text) is not None)
     )
 
 
