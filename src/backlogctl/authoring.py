@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -22,8 +23,8 @@ from backlogctl.schema import SCHEMA_FILE
 CONFIG_TEMPLATE = """\
 # backlogctl configuration. Every key is optional; the values below are the
 # defaults. See `backlogctl --help` and the README for what each one does.
-name: {name}
-id_prefix: {prefix}
+name: Model backlog
+id_prefix: AI
 items_dir: items
 review:
   cadence_days: 14
@@ -45,8 +46,8 @@ def packaged_template() -> str:
 def template_text(backlog_dir: BacklogDir) -> str:
     """The backlog's own templates/item.yaml, or the packaged one."""
     own = backlog_dir.root / "templates" / "item.yaml"
-    if own.is_file():
-        return store.read_document(own).text
+    if own.is_file() or own.is_symlink():
+        return store.read_document(store.inside(backlog_dir.root, own)).text
     return packaged_template()
 
 
@@ -122,20 +123,70 @@ def _has(data: Any, dotted: str) -> bool:
 
 
 def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
-    """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite."""
+    """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite.
+
+    The name and prefix are written through the YAML layer and the result is
+    validated before anything is created; a failure part-way removes what this
+    call created, so a failed init leaves the folder as it was.
+    """
     from backlogctl import schema
     from backlogctl.config import Config
 
+    text = _config_text(name, prefix)
     config_path = folder / CONFIG_NAME
-    if config_path.exists():
+    if folder.exists() and not folder.is_dir():
+        raise InputError("is a file, not a folder; give init a folder", path=folder)
+    if config_path.exists() or config_path.is_symlink():
         raise InputError(f"{CONFIG_NAME} already exists; this is a backlog already", path=config_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    store.create(config_path, CONFIG_TEMPLATE.format(name=name, prefix=prefix))
-    (folder / "items").mkdir(exist_ok=True)
-    schema_path = folder / SCHEMA_FILE
-    if not schema_path.exists():
-        store.create(schema_path, schema.schema_text(Config(name=name, id_prefix=prefix)))
-    return [config_path, folder / "items", schema_path]
+    created: list[Path] = []
+    try:
+        if not folder.exists():
+            _mkdir(folder, created)
+        store.create(config_path, text)
+        created.append(config_path)
+        items = folder / "items"
+        if not items.is_dir():
+            _mkdir(items, created)
+        # git keeps no empty folder: without this a clone of a new backlog has no items/.
+        keep = items / ".gitkeep"
+        if not keep.exists():
+            store.create(keep, "")
+            created.append(keep)
+        schema_path = folder / SCHEMA_FILE
+        if not schema_path.exists():
+            store.create(schema_path, schema.schema_text(Config(name=name, id_prefix=prefix)))
+            created.append(schema_path)
+    except BaseException:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink()
+        raise
+    return [config_path, folder / "items", folder / SCHEMA_FILE]
+
+
+def _mkdir(folder: Path, created: list[Path]) -> None:
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder: {exc.strerror}", path=folder) from None
+    created.append(folder)
+
+
+def _config_text(name: str, prefix: str) -> str:
+    """backlog.yaml for a new backlog, refused before writing if the values would not load."""
+    from backlogctl.config import Config
+
+    if not name.strip() or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise InputError("--name must be one line of text, e.g. --name 'Model backlog'")
+    if not re.fullmatch(Config.model_fields["id_prefix"].metadata[0].pattern, prefix):
+        raise InputError(
+            f"--prefix {prefix!r}: use capital letters and digits, starting with a letter, e.g. AI"
+        )
+    from backlogctl.config import parse_config
+
+    text = store.set_value(store.set_value(CONFIG_TEMPLATE, "name", name), "id_prefix", prefix)
+    parse_config(store.parse(text, Path(CONFIG_NAME)), Path(CONFIG_NAME), text)  # what init writes loads
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from backlogctl import config as config_module
 from backlogctl import ids, store, template
 from backlogctl.config import BacklogDir
-from backlogctl.errors import InputError, NotFoundError
+from backlogctl.errors import ConfigError, InputError, NotFoundError
 from backlogctl.ids import natural_key
 from backlogctl.model import Item
 
@@ -44,6 +44,12 @@ class Entry:
         if self.item is not None:
             return self.item.id
         value = self.data.get("id") if self.data else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def status(self) -> str | None:
+        """The status as written, when it is text (a list or a number is the schema rule's to report)."""
+        value = self.data.get("status") if self.data else None
         return value if isinstance(value, str) else None
 
 
@@ -120,12 +126,19 @@ def item_paths(backlog_dir: BacklogDir) -> tuple[list[Path], list[store.Loaded]]
     """Every item file in the backlog, and records for files that cannot be used."""
     paths: list[Path] = []
     refused: list[store.Loaded] = []
-    if backlog_dir.items_path.is_dir():
-        for found in store.discover(backlog_dir.items_path, backlog_dir.root):
-            if isinstance(found, Path):
-                paths.append(found)
-            else:
-                refused.append(found)
+    folder = backlog_dir.items_path
+    if not folder.is_dir():
+        # A mistyped items_dir must not make lint pass on nothing.
+        raise ConfigError(
+            f"the items folder {backlog_dir.config.items_dir!r} (items_dir) does not exist;"
+            " create it, or fix items_dir",
+            path=backlog_dir.config_path,
+        )
+    for found in store.discover(folder, backlog_dir.root):
+        if isinstance(found, Path):
+            paths.append(found)
+        else:
+            refused.append(found)
     return paths, refused
 
 

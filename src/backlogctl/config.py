@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from backlogctl import scales as scale_module
-from backlogctl.errors import ConfigError, NotFoundError
+from backlogctl.errors import BacklogError, ConfigError, NotFoundError
 from backlogctl.fields import Condition, DeclarationError, FieldSpec, check_declarations
 
 CONFIG_NAME = "backlog.yaml"
@@ -378,5 +378,25 @@ def load(start: Path) -> BacklogDir:
 
     root = find_root(start)
     path = root / CONFIG_NAME
+    store.inside(root, path)
     text, data = store.read_config(path)
-    return BacklogDir(root=root, config=parse_config(data, path, text))
+    backlog_dir = BacklogDir(root=root, config=parse_config(data, path, text))
+    _check_items_folder(backlog_dir, path, text)
+    return backlog_dir
+
+
+def _check_items_folder(backlog_dir: BacklogDir, path: Path, text: str) -> None:
+    """The items folder, if it exists, is a real folder inside the backlog (not a link out of it)."""
+    from backlogctl import store
+
+    folder = backlog_dir.items_path
+    line = _line_of(["items_dir"], text)
+    where = f"items_dir {backlog_dir.config.items_dir!r}"
+    try:
+        store.inside(backlog_dir.root, folder)
+    except BacklogError as exc:
+        raise ConfigError(f"{where} {exc.message}", path=path, line=line) from None
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(
+            f"{where} is a file, not a folder; point items_dir at the items folder", path=path, line=line
+        )

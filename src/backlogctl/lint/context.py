@@ -50,8 +50,7 @@ class Context:
     def status(self, item_id: str) -> str | None:
         """The status of the item with this id (the first file's, for duplicates)."""
         for entry in self.by_id.get(item_id, []):
-            value = entry.data.get("status") if entry.data else None
-            return value if isinstance(value, str) else None
+            return entry.status
         return None
 
     def text(self, entry: Entry) -> str | None:
