@@ -43,13 +43,19 @@ def as_json(view: RankView) -> dict[str, Any]:
             row["terms"] = [term_data(term) for term in entry.terms]
         if view.stability is not None:
             found = view.stability[entry.item.id]
-            row["stability"] = {"rank_p5": found.low, "rank_p95": found.high, "p_top": round(found.top, 4)}
+            row["stability"] = {
+                "rank_p5": found.low,
+                "rank_p95": found.high,
+                "p_top": round(found.top, 4),
+                "settled": found.settled,
+            }
         items.append(row)
     data: dict[str, Any] = {"model": view.ranking.model, "as_of": view.as_of, "items": items}
     if view.since is not None:
         data["since"] = view.since
     if view.stability is not None:
         data["stability_top"] = view.stability_top
+        data["stability_rule"] = view.stability_rule
     data["left_out"] = [{"id": out.id, "reason": out.reason} for out in view.ranking.left_out]
     return data
 
@@ -135,6 +141,9 @@ def _table(view: RankView) -> None:
                 emit("   " + line, "")
     total = len(view.ranking.entries)
     emit(f"{len(view.entries)} of {total} ranked item{'s' if total != 1 else ''}", "dim")
+    if view.stability is not None:
+        settled = sum(1 for s in view.stability.values() if s.settled)
+        emit(f"{settled} of {len(view.stability)} places settled. {view.stability_rule or ''}".strip(), "dim")
     if view.ranking.left_out:
         emit("", "")
         emit("left out", "bold")
