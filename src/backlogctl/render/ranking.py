@@ -170,13 +170,22 @@ def _rich_table(view: RankView, rows: list[list[str]]) -> Emit:
 
     emit(_heading(view), "dim")
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in _columns(view):
+    from backlogctl.render import text
+
+    # A narrow terminal loses the extra columns first, then the title is cut; never the id.
+    columns, rows = text.fit_columns(
+        _columns(view),
+        rows,
+        out.width,
+        drop=("main contributors", "inherited", "moved", "rank range"),
+    )
+    for column in columns:
         # Only the title wraps; numbers and contributors stay on one line each.
         table.add_column(
             column,
             overflow="fold",
             no_wrap=column != "title",
-            min_width=12 if column == "title" else None,
+            min_width=12 if column == "title" and out.width >= 80 else None,
             max_width=40 if column == "title" else None,
             justify="right" if column in ("rank", "score") else "left",
         )
