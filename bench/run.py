@@ -93,6 +93,57 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
+TEN_FIELDS = """
+fields:
+  model_ref: {type: text, description: Model registry reference}
+  monitoring.owner: {type: text}
+  eu_ai_act.annex_iii_area: {type: choice, values: [none, biometrics, employment, essential_services]}
+  eu_ai_act.fria_done: {type: boolean}
+  go_live: {type: date}
+  resources.gpu_hours: {type: number, min: 0}
+  replaces: {type: ids}
+  model_card: {type: url}
+  datasets: {type: list}
+  eval_runs: {type: integer, min: 1, max: 100}
+"""
+"""Ten declared fields of every type (issue 14: lint must stay within 10 % of the plain backlog)."""
+
+
+def with_ten_fields(root: Path) -> tuple[Path, Path]:
+    """Two copies of the backlog at ``root`` with their item.schema.json, as `init` leaves one:
+    one as it is, one whose backlog.yaml declares ten fields."""
+    plain = root.with_name(root.name + "-plain")
+    declared = root.with_name(root.name + "-ten-fields")
+    for copy in (plain, declared):
+        if not copy.exists():
+            shutil.copytree(root, copy, symlinks=True)
+            if copy is declared:
+                with (copy / "backlog.yaml").open("a", encoding="utf-8") as config:
+                    config.write(TEN_FIELDS)
+            subprocess.run(cli("schema", "-o", "item.schema.json"), cwd=copy, check=True, capture_output=True)
+    return plain, declared
+
+
+def interleaved(
+    argv: list[str], first: Path, second: Path, env: dict[str, str], runs: int
+) -> tuple[Figure, Figure]:
+    """``argv`` in two backlogs, run in turns so that load on the machine hits both alike."""
+    a: list[Figure] = []
+    b: list[Figure] = []
+    for _ in range(runs):
+        a.append(measure(argv, first, env, 1))
+        b.append(measure(argv, second, env, 1))
+
+    def median(figures: list[Figure]) -> Figure:
+        return Figure(
+            statistics.median(f.seconds for f in figures),
+            max(f.rss_mib for f in figures),
+            all(f.ok for f in figures),
+        )
+
+    return median(a), median(b)
+
+
 def cli(*args: str) -> list[str]:
     return [shutil.which("backlogctl") or "backlogctl", *args]
 
@@ -135,6 +186,9 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
                 "parse floor",
                 parse_floor,
             )
+        plain, declared = interleaved(cli("lint"), *with_ten_fields(root), cold, runs)
+        row(size, "lint cold, backlog.yaml without fields", plain)
+        row(size, "lint cold, ten declared fields", declared, "lint without fields", plain)
         # issue 19: stability and the pack against plain rank, same run, warm
         rank_warm = measure(cli("rank"), root, env, runs)
         for what, argv in (

@@ -6,12 +6,14 @@ conftest.py holds only fixtures.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -188,3 +190,16 @@ def write_item(folder: Path, item_id: str, title: str, *, value: int, effort: in
         lines.append(f"depends_on: [{extra['depends_on']}]")
     number = item_id.split("-")[1]
     (folder / "items" / f"{item_id}-item-{number}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, with equal types all the way down (nan equals nan)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)

@@ -364,7 +364,7 @@ def test_edit_keeps_permissions_and_leaves_no_temp_files(
     good_item.chmod(0o640)
     assert run("set", "AI-1", "owner=carla").exit_code == 0
     assert good_item.stat().st_mode & 0o777 == 0o640
-    assert sorted(p.name for p in (backlog / "items").iterdir()) == [good_item.name]
+    assert sorted(p.name for p in (backlog / "items").iterdir()) == [".gitkeep", good_item.name]
 
 
 def _without_privileges(backlog: Path, *args: str) -> subprocess.CompletedProcess[str]:

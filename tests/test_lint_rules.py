@@ -80,6 +80,7 @@ def test_custom_statuses_and_prefix(backlog: Path) -> None:
     add(backlog, "ML-2", "doing", deps="[ML-1]", extra="last_reviewed: 2026-11-18\n")
     add(backlog, "AI-3", "proposed", extra="last_reviewed: 2026-11-18\n")
     assert rules(lint(backlog)) == [
+        ("item.schema.json", "schema-file"),  # init wrote it for the default statuses
         ("AI-3", "id-format"),
         ("AI-3", "unknown-status"),
         ("ML-2", "dependency-not-started"),

@@ -27,6 +27,10 @@ READ_TOOLS = {
     "history": (["history", "AI-18", "--format", "json"], {"id": "AI-18"}),
     "changes": (["changes", "--format", "json"], {}),
     "review_due": (["review", "due", "--format", "json"], {}),
+    "plan": (
+        ["plan", "--capacity", "resources.effort_weeks=40", "--format", "json"],
+        {"capacity": ["resources.effort_weeks=40"]},
+    ),
 }
 WRITE_TOOLS = {"new_item", "set_fields"}
 COMPLETE = {

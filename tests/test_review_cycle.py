@@ -33,10 +33,12 @@ def test_mark_validates_every_file_before_writing_any(git_backlog: Path, run: Ru
 
 
 def test_mark_due_marks_every_due_item(git_backlog: Path, run: Run) -> None:
-    old = ["--set", "created=2026-01-05"]  # never reviewed, and older than the cadence: due
-    first, _ = new(run, "Churn", *old)
-    second, _ = new(run, "OCR", *old)
-    third, _ = new(run, "Vision", *old)
+    # A proposal made this week has not missed the cadence (review.is_due): these
+    # two were created a month ago and never reviewed.
+    month_ago = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    first, _ = new(run, "Churn", "--set", f"created={month_ago}")
+    second, _ = new(run, "OCR", "--set", f"created={month_ago}")
+    third, _ = new(run, "Vision")
     assert run("set", third, f"last_reviewed={TODAY}").exit_code == 0
     git(git_backlog, "add", "-A")
     git(git_backlog, "commit", "-q", "-m", "items")
@@ -139,19 +141,3 @@ def test_an_invalid_tag_prefix_is_a_configuration_error(git_backlog: Path, run: 
     assert result.exit_code == 2
     assert "backlog.yaml" in result.stderr and "tag_prefix" in result.stderr
     assert not (git_backlog / "reviews").exists()
-
-
-def test_the_why_reaches_history_changes_and_the_record(git_backlog: Path, run: Run) -> None:
-    git(git_backlog, "tag", "start")
-    item_id, _ = new(run, "Churn prediction", "--commit")
-    why = "Finance moved it to Q2"
-    assert run("set", item_id, "status=parked", "--commit", "-m", why).exit_code == 0
-    history = run("history", item_id, "--format", "json").stdout
-    assert why in history
-    assert f"why: {why}" in run("history", item_id).stdout
-    changes = run("changes", "--since", "start", "--format", "json").stdout
-    assert '"message": "' in changes and why in changes
-    assert run("review", "close", "-m", "closed after the weekly meeting").exit_code == 0
-    record = (git_backlog / "reviews" / f"{TODAY}.md").read_text(encoding="utf-8")
-    assert f"status proposed → parked (Test Author, 2026-11-01): {why}" in record
-    assert "closed after the weekly meeting" in git(git_backlog, "log", "-1", "--format=%B")

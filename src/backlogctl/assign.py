@@ -25,13 +25,14 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _MAX_DEPTH = 20
 
 
-def field_type(dotted: str) -> Any:
-    """The declared type of a dotted field in the item model (None when the field is not declared)."""
+def field_type(dotted: str, item_model: Any = None) -> Any:
+    """The declared type of a dotted field in the item model (the lab's, ``template.item_model``;
+    None when the field is not declared)."""
     from pydantic import BaseModel
 
     from backlogctl.model import Item
 
-    model: Any = Item
+    model: Any = item_model or Item
     annotation: Any = None
     for part in dotted.split("."):
         if model is None:
@@ -52,16 +53,16 @@ def _members(annotation: Any) -> tuple[Any, ...]:
     return (annotation,)
 
 
-def is_text(dotted: str) -> bool:
+def is_text(dotted: str, item_model: Any = None) -> bool:
     """A free-text field: its value is a sentence, never YAML."""
-    return _members(field_type(dotted)) == (str,)
+    return _members(field_type(dotted, item_model)) == (str,)
 
 
-def _expects(dotted: str) -> str | None:
+def _expects(dotted: str, item_model: Any = None) -> str | None:
     """What a non-text field holds, in words: 'a list', 'a mapping' or None for scalars/unknown."""
     from pydantic import BaseModel
 
-    members = _members(field_type(dotted))
+    members = _members(field_type(dotted, item_model))
     if any(typing.get_origin(m) is list or m is list for m in members):
         return "a list"
     if any(isinstance(m, type) and issubclass(m, BaseModel) for m in members):
@@ -69,11 +70,17 @@ def _expects(dotted: str) -> str | None:
     return None
 
 
-def parse_assignments(pairs: list[str], stdin: Callable[[], str] | None = None) -> dict[str, Any]:
-    """``["scores.effort=5", "description=Predicts churn: monthly"]`` -> typed values by dotted field."""
+def parse_assignments(
+    pairs: list[str], stdin: Callable[[], str] | None = None, item_model: Any = None
+) -> dict[str, Any]:
+    """``["scores.effort=5", "description=Predicts churn: monthly"]`` -> typed values by dotted field.
+
+    ``item_model`` is the lab's item model (``template.item_model(config)``), so declared text
+    fields are read literally too; the built-in model without it.
+    """
     result: dict[str, Any] = {}
     for pair in pairs:
-        name, value = _one(pair, stdin or _read_stdin)
+        name, value = _one(pair, stdin or _read_stdin, item_model)
         if name in result:
             raise InputError(f"{name} is given twice; give each field once")
         result[name] = value
@@ -94,7 +101,7 @@ def _check_name(name: str, pair: str) -> None:
         raise InputError(f"{name[:60]}...: field paths go at most {_MAX_DEPTH} levels deep")
 
 
-def _one(pair: str, stdin: Callable[[], str]) -> tuple[str, Any]:
+def _one(pair: str, stdin: Callable[[], str], item_model: Any = None) -> tuple[str, Any]:
     name, sep, raw = pair.partition("=")
     forced = name.endswith(":")
     name = name.removesuffix(":").strip()
@@ -104,9 +111,9 @@ def _one(pair: str, stdin: Callable[[], str]) -> tuple[str, Any]:
     raw = _source(name, raw, stdin)
     if forced:
         return name, _yaml(name, raw, forced=True)
-    if is_text(name):
+    if is_text(name, item_model):
         return name, raw if raw.strip() else None
-    return name, _yaml(name, raw, forced=False)
+    return name, _yaml(name, raw, forced=False, item_model=item_model)
 
 
 def _source(name: str, raw: str, stdin: Callable[[], str]) -> str:
@@ -133,13 +140,13 @@ def _read_stdin() -> str:
     return sys.stdin.read()
 
 
-def _yaml(name: str, raw: str, *, forced: bool) -> Any:
+def _yaml(name: str, raw: str, *, forced: bool, item_model: Any = None) -> Any:
     if not raw.strip():
         return None
     value = store.parse_value(raw)
     if forced:
         return value
-    expects = _expects(name)
+    expects = _expects(name, item_model)
     if isinstance(value, dict) and expects != "a mapping":
         return _refuse(name, raw, "a mapping", "': '" if ": " in raw else "'{'")
     if isinstance(value, list) and expects not in ("a list", None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -10,19 +11,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from backlogctl import ids, store
+from backlogctl import ids, store, template
 from backlogctl.backlog import validate
-from backlogctl.config import CONFIG_NAME, BacklogDir
+from backlogctl.config import CONFIG_NAME, BacklogDir, Config
 from backlogctl.errors import InputError
-from backlogctl.model import get_path
-
-SCHEMA_FILE = "item.schema.json"
+from backlogctl.fields import FieldSpec
+from backlogctl.model import Item, get_path
+from backlogctl.scales import BUILTIN as BUILTIN_SCALES
+from backlogctl.schema import SCHEMA_FILE
 
 CONFIG_TEMPLATE = """\
 # backlogctl configuration. Every key is optional; the values below are the
 # defaults. See `backlogctl --help` and the README for what each one does.
-name: {name}
-id_prefix: {prefix}
+name: Model backlog
+id_prefix: AI
 items_dir: items
 review:
   cadence_days: 14
@@ -44,27 +46,147 @@ def packaged_template() -> str:
 def template_text(backlog_dir: BacklogDir) -> str:
     """The backlog's own templates/item.yaml, or the packaged one."""
     own = backlog_dir.root / "templates" / "item.yaml"
-    if own.is_file():
-        return store.read_document(own).text
+    if own.is_file() or own.is_symlink():
+        return store.read_document(store.inside(backlog_dir.root, own)).text
     return packaged_template()
 
 
+def lacking_fields(backlog_dir: BacklogDir) -> list[str]:
+    """Declared fields and scores (dotted) that the backlog's item template lacks."""
+    text = template_text(backlog_dir)
+    return [
+        dotted
+        for dotted, _, _ in _declared(backlog_dir.config)
+        if not _has(store.parse(text, Path("t")), dotted)
+    ]
+
+
+def with_declared_fields(text: str, config: Config) -> str:
+    """The template with every declared field it lacks: a placeholder and its description as a comment."""
+    declared = _declared(config)
+    if not declared:
+        return text
+    data = store.parse(text, Path("templates/item.yaml"))
+    for dotted, placeholder, comment in declared:
+        if _has(data, dotted):
+            continue
+        text = store.set_value(text, dotted, placeholder)
+        line, column = store.key_lines(text)[dotted]
+        lines = text.splitlines(keepends=True)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        lines.insert(line - 1, " " * (column - 1) + f"# {comment}{newline}")
+        text = "".join(lines)
+    return text
+
+
+def _declared(config: Config) -> list[tuple[str, Any, str]]:
+    """(dotted path, placeholder, comment) of each declared field and custom score."""
+    found: list[tuple[str, Any, str]] = []
+    for dotted, spec in config.fields.items():
+        placeholder: Any = "TODO" if spec.type == "text" else [] if spec.type in ("list", "ids") else None
+        what = _what(spec, config.id_prefix)
+        comment = f"{spec.description} ({what})" if spec.description else what[:1].upper() + what[1:] + "."
+        found.append((dotted, placeholder, comment))
+    for name, scale in config.score_scales().items():
+        if name not in BUILTIN_SCALES:
+            allowed = scale.allowed()
+            comment = f"{scale.description} ({allowed})" if scale.description else f"{name}: {allowed}."
+            found.append((f"scores.{name}", None, comment))
+    return found
+
+
+def _what(spec: FieldSpec, prefix: str) -> str:
+    """What a declared field holds, as the template's comment says it."""
+    if spec.type == "choice":
+        return "one of " + ", ".join(map(str, spec.values or ()))
+    if spec.type in ("integer", "number"):
+        kind = "a whole number" if spec.type == "integer" else "a number"
+        low = "" if spec.min is None else f" from {spec.min:g}"
+        high = "" if spec.max is None else f" to {spec.max:g}"
+        return kind + low + high
+    return {
+        "text": "text",
+        "date": "a date, YYYY-MM-DD",
+        "boolean": "true or false",
+        "list": "a list, e.g. [a, b]",
+        "ids": f"item ids, e.g. [{prefix}-3]",
+        "url": "a URL, e.g. https://example.org/page",
+    }[spec.type]
+
+
+def _has(data: Any, dotted: str) -> bool:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
 def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
-    """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite."""
-    import json
+    """Create backlog.yaml, items/ and the JSON Schema; refuse to overwrite.
 
-    from backlogctl.model import Item
+    The name and prefix are written through the YAML layer and the result is
+    validated before anything is created; a failure part-way removes what this
+    call created, so a failed init leaves the folder as it was.
+    """
+    from backlogctl import schema
+    from backlogctl.config import Config
 
+    text = _config_text(name, prefix)
     config_path = folder / CONFIG_NAME
-    if config_path.exists():
+    if folder.exists() and not folder.is_dir():
+        raise InputError("is a file, not a folder; give init a folder", path=folder)
+    if config_path.exists() or config_path.is_symlink():
         raise InputError(f"{CONFIG_NAME} already exists; this is a backlog already", path=config_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    store.create(config_path, CONFIG_TEMPLATE.format(name=name, prefix=prefix))
-    (folder / "items").mkdir(exist_ok=True)
-    schema_path = folder / SCHEMA_FILE
-    if not schema_path.exists():
-        store.create(schema_path, json.dumps(Item.model_json_schema(), indent=2) + "\n")
-    return [config_path, folder / "items", schema_path]
+    created: list[Path] = []
+    try:
+        if not folder.exists():
+            _mkdir(folder, created)
+        store.create(config_path, text)
+        created.append(config_path)
+        items = folder / "items"
+        if not items.is_dir():
+            _mkdir(items, created)
+        # git keeps no empty folder: without this a clone of a new backlog has no items/.
+        keep = items / ".gitkeep"
+        if not keep.exists():
+            store.create(keep, "")
+            created.append(keep)
+        schema_path = folder / SCHEMA_FILE
+        if not schema_path.exists():
+            store.create(schema_path, schema.schema_text(Config(name=name, id_prefix=prefix)))
+            created.append(schema_path)
+    except BaseException:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink()
+        raise
+    return [config_path, folder / "items", folder / SCHEMA_FILE]
+
+
+def _mkdir(folder: Path, created: list[Path]) -> None:
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder: {exc.strerror}", path=folder) from None
+    created.append(folder)
+
+
+def _config_text(name: str, prefix: str) -> str:
+    """backlog.yaml for a new backlog, refused before writing if the values would not load."""
+    from backlogctl.config import Config
+
+    if not name.strip() or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise InputError("--name must be one line of text, e.g. --name 'Model backlog'")
+    if not re.fullmatch(Config.model_fields["id_prefix"].metadata[0].pattern, prefix):
+        raise InputError(
+            f"--prefix {prefix!r}: use capital letters and digits, starting with a letter, e.g. AI"
+        )
+    from backlogctl.config import parse_config
+
+    text = store.set_value(store.set_value(CONFIG_TEMPLATE, "name", name), "id_prefix", prefix)
+    parse_config(store.parse(text, Path(CONFIG_NAME)), Path(CONFIG_NAME), text)  # what init writes loads
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +242,7 @@ def draft(
     """The new item's text: the template with ``title``, ``created`` and ``fields`` filled, no id yet."""
     values = {"title": title, "created": today or dt.date.today(), **fields}
     text = template if template is not None else template_text(backlog_dir)
+    text = with_declared_fields(text, backlog_dir.config)
     return store.set_values(text, values)
 
 
@@ -148,7 +271,7 @@ def create_drafted(
         item_id = f"{prefix}-{next_number(used, prefix)}"
         path = item_path(backlog_dir, item_id, title)
         body = store.set_value(text, "id", item_id)
-        _check(body, path)
+        _check(body, path, template.item_model(backlog_dir.config))
         body = _schema_line(backlog_dir, path) + body
         if before_write is not None:
             before_write(path, body)
@@ -174,13 +297,13 @@ def create(
 
     if not title.strip():
         raise InputError("the title is empty; give the item a name people will say in the meeting")
-    fields = parse_assignments(sets or [])
+    backlog_dir = config.load(start)
+    fields = parse_assignments(sets or [], item_model=template.item_model(backlog_dir.config))
     if "id" in fields:
         raise InputError("new picks the id itself (the next free one); leave out --set id=...")
     if "title" in fields:
         raise InputError("the title is the first argument of new; leave out --set title=...")
     fields.update({k: v for k, v in (("kind", kind), ("owner", owner)) if v is not None})
-    backlog_dir = config.load(start)
     # The highest id per prefix at any branch tip: new ids go above it.
     # A repository git refuses: --commit stops, otherwise a warning says the scan was skipped.
     highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir, strict=commit)
@@ -207,14 +330,14 @@ def _refuse_what_the_hook_refuses(backlog_dir: BacklogDir, title: str, fields: d
 
     if not history.hook_lints(backlog_dir.root):
         return
-    text = template_text(backlog_dir)
+    text = with_declared_fields(template_text(backlog_dir), backlog_dir.config)
     prefix = backlog_dir.config.id_prefix
     values = {"title": title, "created": dt.date.today(), **fields, "id": f"{prefix}-0"}
     for dotted, value in values.items():
         text = store.set_value(text, dotted, value)
     path = backlog_dir.items_path / ids.file_name(f"{prefix}-0", title)
     data = store.parse(text, path)
-    entry = entries_from([store.Loaded(path, data)])[0]
+    entry = entries_from([store.Loaded(path, data)], model=template.item_model(backlog_dir.config))[0]
     missing = [
         p.message.split(" ", 1)[0]
         for p in check(Backlog(backlog_dir, [entry]), locate=False)
@@ -229,9 +352,9 @@ def _refuse_what_the_hook_refuses(backlog_dir: BacklogDir, title: str, fields: d
         )
 
 
-def _check(text: str, path: Path) -> None:
+def _check(text: str, path: Path, model: type[Item]) -> None:
     data = store.parse(text, path)
-    _, errors = validate(data)
+    _, errors = validate(data, model)
     if errors:
         first = errors[0]
         raise InputError(f"{first.field}: {first.message}; nothing was written", path=path)
@@ -253,6 +376,7 @@ def set_fields(
     *,
     force: bool = False,
     before_write: Callable[[bytes, str], None] | None = None,
+    model: type[Item] = Item,
 ) -> Edit:
     """Set dotted fields of one item file, keeping everything else byte for byte.
 
@@ -277,7 +401,7 @@ def set_fields(
     result = store.parse(text, path)
     _check_only(data, result, [dotted for dotted, _, _ in changes], assignments, path)
     if not force:
-        _, errors = validate(result)
+        _, errors = validate(result, model)
         if errors:
             first = errors[0]
             line = store.key_lines(text).get(first.field, (None, 0))[0]

@@ -10,9 +10,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from backlogctl import config as config_module
-from backlogctl import ids, store
+from backlogctl import ids, store, template
 from backlogctl.config import BacklogDir
-from backlogctl.errors import InputError, NotFoundError
+from backlogctl.errors import ConfigError, InputError, NotFoundError
 from backlogctl.ids import natural_key
 from backlogctl.model import Item
 
@@ -44,6 +44,12 @@ class Entry:
         if self.item is not None:
             return self.item.id
         value = self.data.get("id") if self.data else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def status(self) -> str | None:
+        """The status as written, when it is text (a list or a number is the schema rule's to report)."""
+        value = self.data.get("status") if self.data else None
         return value if isinstance(value, str) else None
 
 
@@ -99,10 +105,10 @@ class Backlog:
         raise NotFoundError(f"no item with id {item_id!r}; 'backlogctl list' shows the ids")
 
 
-def validate(data: dict[str, Any]) -> tuple[Item | None, list[FieldError]]:
-    """Validate one item's data against the model."""
+def validate(data: dict[str, Any], model: type[Item] = Item) -> tuple[Item | None, list[FieldError]]:
+    """Validate one item's data against the item model (``template.item_model(config)``)."""
     try:
-        return Item.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
         errors = [
             FieldError(
@@ -120,22 +126,29 @@ def item_paths(backlog_dir: BacklogDir) -> tuple[list[Path], list[store.Loaded]]
     """Every item file in the backlog, and records for files that cannot be used."""
     paths: list[Path] = []
     refused: list[store.Loaded] = []
-    if backlog_dir.items_path.is_dir():
-        for found in store.discover(backlog_dir.items_path, backlog_dir.root):
-            if isinstance(found, Path):
-                paths.append(found)
-            else:
-                refused.append(found)
+    folder = backlog_dir.items_path
+    if not folder.is_dir():
+        # A mistyped items_dir must not make lint pass on nothing.
+        raise ConfigError(
+            f"the items folder {backlog_dir.config.items_dir!r} (items_dir) does not exist;"
+            " create it, or fix items_dir",
+            path=backlog_dir.config_path,
+        )
+    for found in store.discover(folder, backlog_dir.root):
+        if isinstance(found, Path):
+            paths.append(found)
+        else:
+            refused.append(found)
     return paths, refused
 
 
-def entries_from(loaded: list[store.Loaded], *, models: bool = True) -> list[Entry]:
+def entries_from(loaded: list[store.Loaded], *, models: bool = True, model: type[Item] = Item) -> list[Entry]:
     """Entries of the loaded files, validated; ``models=False`` keeps what is wrong but not the models."""
     entries = []
     for record in loaded:
         entry = Entry(record.path, record.data, error=record.error)
         if record.data is not None:
-            item, entry.invalid = validate(record.data)
+            item, entry.invalid = validate(record.data, model)
             entry.item = item if models else None
         entries.append(entry)
     entries.sort(key=lambda e: (natural_key(e.id) if e.id else ("~", 0, ""), str(e.path)))
@@ -160,7 +173,8 @@ def load(start: Path, paths: list[Path] | None = None, *, models: bool = True) -
     collecting = gc.isenabled()
     gc.disable()
     try:
-        entries = entries_from(store.load_items(paths, cache_for) + refused, models=models)
+        model = template.item_model(backlog_dir.config)
+        entries = entries_from(store.load_items(paths, cache_for) + refused, models=models, model=model)
     finally:
         if collecting:
             gc.freeze()  # what is loaded lives as long as the command: never rescan it

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from backlogctl.errors import ConfigError, NotFoundError
-from backlogctl.model import SCALES
+from backlogctl import scales as scale_module
+from backlogctl.errors import BacklogError, ConfigError, NotFoundError
+from backlogctl.fields import Condition, DeclarationError, FieldSpec, check_declarations
 
 CONFIG_NAME = "backlog.yaml"
 
@@ -120,12 +130,13 @@ class ScoringModel(BaseModel):
     @field_validator("formula")
     @classmethod
     def _safe_formula(cls, value: str | None) -> str | None:
-        # Checked at load, so a bad formula names its model and column before any ranking.
+        # Checked at load, so a bad formula names its model and column before any ranking;
+        # the names it reads are checked against the lab's scales by Config.
         if value is not None:
             from backlogctl.scoring.formula import FormulaError, parse
 
             try:
-                parse(value)
+                parse(value, names=None)
             except FormulaError as exc:
                 raise ValueError(str(exc)) from None
         return value
@@ -136,10 +147,23 @@ class ScoringModel(BaseModel):
             raise ValueError("a formula model needs 'formula'")
         if self.formula and self.type != "formula":
             self.type = "formula"
-        for name, criterion in (self.criteria or {}).items():
-            if criterion.scale is None and name not in SCALES:
-                raise ValueError(f"criteria: {name!r} is not a known score; give it a scale [low, high]")
         return self
+
+    def check_scores(self, scales: dict[str, scale_module.Scale]) -> None:
+        """ValueError when the model reads a score the lab has no scale for."""
+        for name, criterion in (self.criteria or {}).items():
+            if criterion.scale is None and name not in scales:
+                raise DeclarationError(
+                    ("criteria", name),
+                    f"{name!r} is not a known score; declare it under scales or give it a scale",
+                )
+        if self.formula is not None:
+            from backlogctl.scoring.formula import FormulaError, parse
+
+            try:
+                parse(self.formula, names=scales)
+            except FormulaError as exc:
+                raise DeclarationError(("formula",), str(exc)) from None
 
 
 def builtin_models() -> dict[str, ScoringModel]:
@@ -160,10 +184,41 @@ def builtin_models() -> dict[str, ScoringModel]:
     }
 
 
+class StabilitySettings(BaseModel):
+    """How `rank --stability` and the report perturb the ranking, and when a place counts as settled."""
+
+    model_config = _STRICT
+
+    runs: int = Field(500, ge=0, le=100_000, description="Monte Carlo runs.")
+    seed: int = Field(0, ge=0, description="Random seed: the same seed gives the same report.")
+    weight_spread: float = Field(
+        0.5, ge=0, lt=1, description="Each weight is multiplied by a factor in [1 - spread, 1 + spread]."
+    )
+    score_steps: int = Field(1, ge=0, le=10, description="Each stepped score moves up to this many steps.")
+    confidence_spread: float = Field(0.1, ge=0, le=1, description="Confidence moves up to this much.")
+    reach_spread: float = Field(
+        0.2, ge=0, lt=1, description="Reach is multiplied by [1 - spread, 1 + spread]."
+    )
+    settled_places: int = Field(
+        2, ge=0, description="Settled: the 5th-95th percentile rank range spans at most this many places..."
+    )
+    settled_share: float = Field(
+        0.9,
+        gt=0.5,
+        le=1,
+        description="...or the item is in (or out of) the top N in at least this share of runs.",
+    )
+
+
 class Scoring(BaseModel):
     """Which scoring model ranks the backlog, and any models of the lab's own."""
 
     model_config = _STRICT
+
+    stability: StabilitySettings = Field(
+        default_factory=StabilitySettings,
+        description="Perturbation sizes and the settled rule of --stability.",
+    )
 
     default: str = Field("weighted", description="The model rank uses without --model.")
     models: dict[str, ScoringModel] = Field(
@@ -179,6 +234,11 @@ class Scoring(BaseModel):
             known = ", ".join(sorted(self.all_models()))
             raise ValueError(f"default: no scoring model named {self.default!r} (known: {known})")
         return self
+
+
+def _scale_spec(spec: Any) -> Any:
+    scale_module.declared("scale", spec)  # ValueError names what is wrong; loc names the scale
+    return spec
 
 
 def _default_required() -> dict[str, list[str]]:
@@ -208,6 +268,37 @@ class Config(BaseModel):
     )
     review: Review = Field(default_factory=Review)
     scoring: Scoring = Field(default_factory=Scoring)
+    fields: dict[str, FieldSpec] = Field(
+        default_factory=dict,
+        description="The lab's own item fields, by dotted path: {type, description, values, min, max}.",
+    )
+    scales: dict[str, Annotated[Any, BeforeValidator(_scale_spec)]] = Field(
+        default_factory=dict,
+        description=(
+            "Score scales under scores.: a list of allowed values or {min, max, integer, description}; "
+            "a built-in name overrides the built-in scale."
+        ),
+    )
+    require_when: list[Condition] = Field(
+        default_factory=list,
+        description="Conditional completeness: {when: {field: value}, fields: [...], why: ...}.",
+    )
+    _score_scales: dict[str, scale_module.Scale] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _lab_template(self) -> Config:
+        self._score_scales = scale_module.table(self.scales)
+        check_declarations(self.fields, self._score_scales, self.require_when, self.statuses.names)
+        for name, model in self.scoring.models.items():
+            try:
+                model.check_scores(self._score_scales)
+            except DeclarationError as exc:
+                raise DeclarationError(("scoring", "models", name, *exc.loc), str(exc)) from None
+        return self
+
+    def score_scales(self) -> dict[str, scale_module.Scale]:
+        """Every score's scale: the built-in ones with backlog.yaml's ``scales`` on top."""
+        return self._score_scales or scale_module.table(self.scales)
 
     @field_validator("items_dir")
     @classmethod
@@ -262,7 +353,10 @@ def parse_config(data: Any, path: Path, text: str | None = None) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = [str(part) for part in first["loc"]]
+        declared = (first.get("ctx") or {}).get("error")
+        loc = [
+            str(part) for part in (declared.loc if isinstance(declared, DeclarationError) else first["loc"])
+        ]
         where = ".".join(loc) or "(top level)"
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
@@ -279,11 +373,34 @@ def _line_of(loc: list[str], text: str | None) -> int | None:
     from backlogctl import store
 
     lines = store.key_lines(text)
+    index = next((i for i, part in enumerate(loc) if part.isdigit()), None)
+    if index is not None and index > 0:
+        in_list = _line_in_list(text, lines.get(".".join(loc[:index])), int(loc[index]), loc[index + 1 :])
+        if in_list is not None:
+            return in_list
     for depth in range(len(loc), 0, -1):
         found = lines.get(".".join(loc[:depth]))
         if found:
             return found[0]
     return None
+
+
+def _line_in_list(text: str, parent: tuple[int, int] | None, index: int, keys: list[str]) -> int | None:
+    """The line of ``keys`` inside the ``index``-th entry of a block list (require_when)."""
+    if parent is None:
+        return None
+    rows = text.splitlines()
+    entries = [n for n in range(parent[0], len(rows)) if rows[n].lstrip().startswith("- ")]
+    if index >= len(entries):
+        return None
+    line = entries[index]
+    end = entries[index + 1] if index + 1 < len(entries) else len(rows)
+    for key in keys[:2]:
+        for number in range(line, end):
+            if f"{key}:" in rows[number]:
+                line = number
+                break
+    return line + 1
 
 
 def load(start: Path) -> BacklogDir:
@@ -292,5 +409,25 @@ def load(start: Path) -> BacklogDir:
 
     root = find_root(start)
     path = root / CONFIG_NAME
+    store.inside(root, path)
     text, data = store.read_config(path)
-    return BacklogDir(root=root, config=parse_config(data, path, text))
+    backlog_dir = BacklogDir(root=root, config=parse_config(data, path, text))
+    _check_items_folder(backlog_dir, path, text)
+    return backlog_dir
+
+
+def _check_items_folder(backlog_dir: BacklogDir, path: Path, text: str) -> None:
+    """The items folder, if it exists, is a real folder inside the backlog (not a link out of it)."""
+    from backlogctl import store
+
+    folder = backlog_dir.items_path
+    line = _line_of(["items_dir"], text)
+    where = f"items_dir {backlog_dir.config.items_dir!r}"
+    try:
+        store.inside(backlog_dir.root, folder)
+    except BacklogError as exc:
+        raise ConfigError(f"{where} {exc.message}", path=path, line=line) from None
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(
+            f"{where} is a file, not a folder; point items_dir at the items folder", path=path, line=line
+        )

@@ -113,7 +113,10 @@ def edit_problems(backlog: Backlog, entry: Entry, text: str) -> list[tuple[int |
 
     data = store.parse(text, entry.path)
     before = {(p.rule, p.message) for p in check(backlog, paths=[entry.path], locate=False)}
-    edited = entries_from([store.Loaded(entry.path, data if isinstance(data, dict) else None)])[0]
+    from backlogctl.template import item_model
+
+    loaded = store.Loaded(entry.path, data if isinstance(data, dict) else None)
+    edited = entries_from([loaded], model=item_model(backlog.config))[0]
     changed = Backlog(backlog.dir, [edited if e.path == entry.path else e for e in backlog.entries])
     problems = [
         p
@@ -163,9 +166,10 @@ def set_fields(
     stdin: Callable[[], str] | None = None,
 ) -> Edited:
     """`set ID FIELD=VALUE…`: values typed by the schema, checked like lint, written all or nothing."""
+    from backlogctl import config, template
     from backlogctl.assign import parse_assignments
 
-    assignments = parse_assignments(pairs, stdin)
+    assignments = parse_assignments(pairs, stdin, template.item_model(config.load(start).config))
     if "id" in assignments:
         raise InputError("the id cannot be set; 'backlogctl renumber ID NEW_ID' gives an item a new id")
     backlog, entry = load_entry(start, item_id)

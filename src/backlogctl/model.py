@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
-FIBONACCI = (1, 2, 3, 5, 8, 13, 20)
-"""The modified Fibonacci scale of relative sizes and values."""
-IMPACT_STEPS = (0.25, 0.5, 1, 2, 3)
-"""RICE impact: minimal, low, medium, high, massive."""
+from backlogctl.scales import BUILTIN, Scale, bounds
+from backlogctl.scales import FIBONACCI as FIBONACCI  # re-exported; the home of scales is backlogctl.scales
+from backlogctl.scales import IMPACT_STEPS as IMPACT_STEPS
 
 PLACEHOLDER_WORDS = frozenset({"todo", "tbd", "fixme", "xxx", "?"})
 _PLACEHOLDER_TEXT = re.compile(
@@ -44,18 +43,36 @@ class RiskClass(StrEnum):
     UNASSESSED = "unassessed"
 
 
-def _on_scale(steps: tuple[float, ...]) -> AfterValidator:
+def score_type(scale: Scale) -> Any:
+    """The pydantic type of a score on ``scale``: its number type, checked against the scale."""
+
     def check(value: float) -> float:
-        if value not in steps:
-            allowed = ", ".join(f"{s:g}" for s in steps)
-            raise ValueError(f"must be one of {allowed}")
+        problem = scale.problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
-    return AfterValidator(check)
+    number: Any = Annotated[int, Field(strict=True)] if scale.integer else float
+    return Annotated[number, AfterValidator(check), WithJsonSchema(scale.json_schema())]
 
 
-Fibonacci = Annotated[int, Field(strict=True), _on_scale(FIBONACCI)]
-Impact = Annotated[float, _on_scale(IMPACT_STEPS)]
+def score_field(scale: Scale) -> Any:
+    """A ``scores.`` field on ``scale``, unset by default."""
+    return Field(None, description=scale.description or None)
+
+
+if TYPE_CHECKING:
+    _Fibonacci = int
+    _Feasibility = int
+    _Confidence = float
+    _Reach = float
+    _Impact = float
+else:
+    _Fibonacci = score_type(BUILTIN["effort"])
+    _Feasibility = score_type(BUILTIN["feasibility"])
+    _Confidence = score_type(BUILTIN["confidence"])
+    _Reach = score_type(BUILTIN["reach"])
+    _Impact = score_type(BUILTIN["impact"])
 
 _OPEN = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -89,39 +106,18 @@ class Scores(BaseModel):
 
     model_config = _OPEN
 
-    business_value: Fibonacci | None = Field(
-        None, description="Value to the business: 1, 2, 3, 5, 8, 13, 20."
-    )
-    time_criticality: Fibonacci | None = Field(
-        None, description="Value lost by waiting: 1, 2, 3, 5, 8, 13, 20."
-    )
-    risk_reduction: Fibonacci | None = Field(
-        None, description="Risk reduced or opportunity enabled: 1, 2, 3, 5, 8, 13, 20."
-    )
-    feasibility: Annotated[int, Field(strict=True, ge=1, le=5)] | None = Field(
-        None, description="Feasibility with the data and skills at hand: 1 (hard) to 5 (easy)."
-    )
-    effort: Fibonacci | None = Field(None, description="Relative size of the job: 1, 2, 3, 5, 8, 13, 20.")
-    confidence: Annotated[float, Field(ge=0, le=1)] | None = Field(
-        None, description="Confidence in the estimates: 0 to 1."
-    )
-    reach: Annotated[float, Field(ge=0)] | None = Field(
-        None, description="People or cases affected per quarter."
-    )
-    impact: Impact | None = Field(None, description="Effect on each of them: 0.25, 0.5, 1, 2 or 3.")
+    business_value: _Fibonacci | None = score_field(BUILTIN["business_value"])
+    time_criticality: _Fibonacci | None = score_field(BUILTIN["time_criticality"])
+    risk_reduction: _Fibonacci | None = score_field(BUILTIN["risk_reduction"])
+    feasibility: _Feasibility | None = score_field(BUILTIN["feasibility"])
+    effort: _Fibonacci | None = score_field(BUILTIN["effort"])
+    confidence: _Confidence | None = score_field(BUILTIN["confidence"])
+    reach: _Reach | None = score_field(BUILTIN["reach"])
+    impact: _Impact | None = score_field(BUILTIN["impact"])
 
 
 SCORE_FIELDS = tuple(Scores.model_fields)
-SCALES: dict[str, tuple[float, float]] = {
-    "business_value": (1, 20),
-    "time_criticality": (1, 20),
-    "risk_reduction": (1, 20),
-    "feasibility": (1, 5),
-    "effort": (1, 20),
-    "confidence": (0, 1),
-    "reach": (0, 1_000_000),
-    "impact": (0.25, 3),
-}
+SCALES: dict[str, tuple[float, float]] = bounds(BUILTIN)
 """Declared bounds of each score, used to normalise it to 0-1."""
 
 
@@ -187,7 +183,7 @@ def get_path(data: Any, dotted: str) -> Any:
 
 
 def known_fields() -> dict[str, tuple[str, ...]]:
-    """Known field names per level, for "did you mean" hints on unknown ones."""
+    """Built-in field names per level; ``template.field_levels`` gives a lab's own."""
     return {
         "": tuple(Item.model_fields),
         "expected_benefit": tuple(Benefit.model_fields),

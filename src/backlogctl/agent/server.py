@@ -21,10 +21,10 @@ from backlogctl.agent.tools import TOOLS, Tool
 from backlogctl.errors import BacklogError
 
 INSTRUCTIONS = (
-    "backlogctl: an AI lab's model backlog as YAML files in git. Read with list_items, show_item, rank, "
-    "lint, history, changes and review_due; write with new_item and set_fields, which refuse results with "
-    "lint errors. Pass show_item's hash as expected_hash to set_fields so that a concurrent edit is "
-    "not overwritten."
+    "backlogctl: an AI lab's model backlog as YAML files in git. Read with list_items, show_item, "
+    "rank, lint, history, changes, review_due and plan; write with new_item and set_fields, which "
+    "refuse results with lint errors. Pass show_item's hash as expected_hash to set_fields so that "
+    "a concurrent edit is not overwritten."
 )
 
 

@@ -121,6 +121,21 @@ def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     return _plain(render.due_json(due.items, due.cadence_days))
 
 
+def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from backlogctl.render.plan import plan_json
+    from backlogctl.usecases import planning
+
+    found = planning.plan(
+        folder,
+        list(args["capacity"]),
+        model=args.get("model"),
+        formula=args.get("formula"),
+        calibrated=bool(args.get("calibrated", False)),
+        stability_runs=int(args.get("runs", 200)) if args.get("stability") else 0,
+    )
+    return _plain(plan_json(found))
+
+
 def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl import authoring, config, history, store
     from backlogctl.agent.guard import refuse_lint_errors
@@ -241,6 +256,26 @@ TOOLS: list[Tool] = [
         {},
         (),
         review_due,
+    ),
+    Tool(
+        "plan",
+        "Choose the items with the largest total score that fit every capacity, like "
+        "`backlogctl plan --capacity FIELD=AMOUNT --format json`.",
+        {
+            "capacity": {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 1,
+                "description": "FIELD=AMOUNT, e.g. resources.effort_weeks=40 (bare AMOUNT: effort weeks).",
+            },
+            "model": _TEXT,
+            "formula": _TEXT,
+            "calibrated": {"type": "boolean"},
+            "stability": {"type": "boolean"},
+            "runs": {"type": "integer", "minimum": 1, "maximum": 10000},
+        },
+        ("capacity",),
+        plan,
     ),
     Tool(
         "new_item",

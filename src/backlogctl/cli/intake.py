@@ -76,7 +76,7 @@ def mcp_command(ctx: typer.Context) -> None:
     """Serve the backlog to agents over the Model Context Protocol on stdio.
 
     Tools: list_items, show_item, rank, lint, history, changes, review_due,
-    new_item, set_fields. Each takes an optional `backlog` folder (default:
+    plan, new_item, set_fields. Each takes an optional `backlog` folder (default:
     where the server was started, or -C DIR). Needs `pip install 'backlogctl[mcp]'`.
 
     Example: backlogctl mcp    (or backlogctl -C ~/lab-backlog mcp from anywhere)

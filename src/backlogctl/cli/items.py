@@ -154,14 +154,17 @@ def set_command(
 
 
 @command("schema")
-def schema_command(output_file: dialect.OutputOption = None) -> None:
-    """Print the JSON Schema of an item, for editors.
+def schema_command(ctx: typer.Context, output_file: dialect.OutputOption = None) -> None:
+    """Print the JSON Schema (draft 2020-12) of this backlog's items, for editors.
 
-    Example: backlogctl schema > item.schema.json
+    It carries the lab's own fields, scales and statuses and forbids unknown
+    fields, so an editor flags what lint would. Outside a backlog it is the
+    default template's schema.
+
+    Example: backlogctl schema -o item.schema.json
     """
-    import json
+    from backlogctl import schema
 
-    from backlogctl.model import Item
-
+    text = schema.schema_for(start_dir(ctx))
     with dialect.output_to(output_file):
-        typer.echo(json.dumps(Item.model_json_schema(), indent=2))
+        typer.echo(text, nl=False)

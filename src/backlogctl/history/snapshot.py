@@ -189,7 +189,10 @@ def backlog_at(root: Path, rev: str) -> Backlog:
         files = item_files(repo, sha, config.items_dir)
         blobs = reader.read_many(f.blob for f in files)
     loaded = [parse_blob(blobs[f.blob], current.root / f.path) for f in files]
-    return Backlog(BacklogDir(root=current.root, config=config), entries_from(loaded))
+    from backlogctl.template import item_model
+
+    entries = entries_from(loaded, model=item_model(config))
+    return Backlog(BacklogDir(root=current.root, config=config), entries)
 
 
 def titles_at(root: Path, shas: list[str], ids: set[str]) -> dict[str, str]:

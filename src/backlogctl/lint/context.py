@@ -32,6 +32,13 @@ class Context:
         return self.backlog.entries
 
     @cached_property
+    def levels(self) -> dict[str, tuple[str, ...]]:
+        """Known field names per dotted level of the lab's item model."""
+        from backlogctl import template
+
+        return template.field_levels(template.item_model(self.config))
+
+    @cached_property
     def by_id(self) -> dict[str, list[Entry]]:
         """Entries by id; a list because a merge can leave two files with one id."""
         found: dict[str, list[Entry]] = defaultdict(list)
@@ -43,8 +50,7 @@ class Context:
     def status(self, item_id: str) -> str | None:
         """The status of the item with this id (the first file's, for duplicates)."""
         for entry in self.by_id.get(item_id, []):
-            value = entry.data.get("status") if entry.data else None
-            return value if isinstance(value, str) else None
+            return entry.status
         return None
 
     def text(self, entry: Entry) -> str | None:

@@ -11,7 +11,7 @@ from backlogctl.backlog import Entry
 from backlogctl.lint.context import Context
 from backlogctl.lint.inputs import inputs_of
 from backlogctl.lint.problem import Finding, rule
-from backlogctl.model import get_path, is_placeholder, known_fields
+from backlogctl.model import get_path, is_placeholder
 
 REQUIRED = "missing"
 """pydantic's error type for a required field that is absent."""
@@ -53,11 +53,11 @@ def schema(ctx: Context) -> Iterator[Finding]:
 )
 def unknown_field(ctx: Context) -> Iterator[Finding]:
     """Every field is one the item model knows; near misses get a "did you mean"."""
-    levels = known_fields()
+    levels = ctx.levels
     known = {level: frozenset(names) for level, names in levels.items()}
     for entry, data in _readable(ctx):
         for level, names in known.items():
-            mapping = data if not level else data.get(level)
+            mapping = data if not level else data.get(level) if "." not in level else get_path(data, level)
             if not isinstance(mapping, dict) or not mapping.keys() - names:
                 continue
             for key in mapping:
@@ -143,21 +143,34 @@ def file_name(ctx: Context) -> Iterator[Finding]:
     scores). What is left of the template counts as missing.""",
 )
 def incomplete(ctx: Context) -> Iterator[Finding]:
-    """Every field the item's status requires is filled in, not left as a template placeholder."""
+    """Every field the item's status or a require_when condition requires is filled in."""
+    conditions = ctx.config.require_when
     for entry, data in _readable(ctx):
         status = data.get("status")
         why = f"status {status} requires it" if isinstance(status, str) else "every item needs it"
-        for dotted in _required_fields(ctx, data):
+        required = _required_fields(ctx, data)
+        for dotted in required:
             value = get_path(data, dotted)
             if isinstance(value, int | float) or not is_placeholder(value):  # numbers: the common case
                 continue
-            if value is None:
-                state = "is missing"
-            elif isinstance(value, str) and value.strip():
-                state = f"still holds the template placeholder {value.strip()!r}"
-            else:
-                state = "is empty"
-            yield Finding(entry, f"{dotted} {state} ({why})", field=dotted)
+            yield Finding(entry, f"{dotted} {_state(value)} ({why})", field=dotted)
+        for condition in conditions:
+            if not condition.matches(data):
+                continue
+            because = f"{condition.describe()} requires it" + (f": {condition.why}" if condition.why else "")
+            for dotted in condition.fields:
+                value = get_path(data, dotted)
+                if dotted in required or isinstance(value, int | float) or not is_placeholder(value):
+                    continue
+                yield Finding(entry, f"{dotted} {_state(value)} ({because})", field=dotted)
+
+
+def _state(value: Any) -> str:
+    if value is None:
+        return "is missing"
+    if isinstance(value, str) and value.strip():
+        return f"still holds the template placeholder {value.strip()!r}"
+    return "is empty"
 
 
 def _required_fields(ctx: Context, data: dict[str, Any]) -> list[str]:
@@ -174,10 +187,10 @@ def _expand(ctx: Context, required: list[str]) -> list[str]:
     for dotted in required:
         if dotted == "scores.*":
             model = ctx.config.scoring.all_models()[ctx.config.scoring.default]
-            fields.extend(f"scores.{name}" for name in sorted(inputs_of(model)))
+            fields.extend(f"scores.{name}" for name in sorted(inputs_of(model, ctx.config)))
         elif dotted.endswith(".*"):
             parent = dotted[:-2]
-            fields.extend(f"{parent}.{name}" for name in known_fields().get(parent, ()))
+            fields.extend(f"{parent}.{name}" for name in ctx.levels.get(parent, ()))
         else:
             fields.append(dotted)
     return fields

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from backlogctl.config import ScoringModel
+from backlogctl.config import Config, ScoringModel
 
 
-def inputs_of(model: ScoringModel) -> set[str]:
+def inputs_of(model: ScoringModel, config: Config | None = None) -> set[str]:
     """The score fields ``model`` reads; the scoring package is the one source of truth."""
     from backlogctl import scoring
 
-    return scoring.inputs(model)
+    if config is None:
+        return scoring.inputs(model)
+    return scoring.inputs(model, config.score_scales())

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from backlogctl import ids
 from backlogctl.backlog import Entry
 from backlogctl.ids import natural_key
 from backlogctl.lint.context import Context
 from backlogctl.lint.problem import Finding, rule
+from backlogctl.model import get_path
 
 
 def dependencies(entry: Entry) -> list[str]:
@@ -46,13 +48,24 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
     ranking would silently ignore it.""",
 )
 def unknown_dependency(ctx: Context) -> Iterator[Finding]:
-    """Every id in depends_on is an item of this backlog."""
+    """Every id in depends_on (and in fields declared as ids) is an item of this backlog."""
+    declared = [name for name, spec in ctx.config.fields.items() if spec.type == "ids"]
+    # A file that cannot be read still names its item; the dependency is not unknown.
+    unreadable = {ids.id_from_name(e.path.name) for e in ctx.entries if e.data is None}
     for entry in ctx.entries:
         for dep in dependencies(entry):
-            if dep not in ctx.by_id:
-                yield Finding(
-                    entry, f"depends on {dep}, which is not an item of this backlog", field="depends_on"
-                )
+            if dep in ctx.by_id:
+                continue
+            if dep in unreadable:
+                message = f"depends on {dep}, whose file cannot be read (lint reports why)"
+            else:
+                message = f"depends on {dep}, which is not an item of this backlog"
+            yield Finding(entry, message, field="depends_on")
+        for dotted in declared:
+            value = get_path(entry.data, dotted) if entry.data else None
+            for ref in value if isinstance(value, list) else []:
+                if isinstance(ref, str) and ref not in ctx.by_id:
+                    yield Finding(entry, f"{dotted}: {ref} is not an item of this backlog", field=dotted)
 
 
 @rule(
@@ -148,7 +161,7 @@ def dependency_not_started(ctx: Context) -> Iterator[Finding]:
     statuses = ctx.config.statuses
     begun = set(statuses.started) | set(statuses.closed)
     for entry in ctx.entries:
-        status = entry.data.get("status") if entry.data else None
+        status = entry.status
         if status not in statuses.started:
             continue
         for dep in dependencies(entry):

@@ -30,7 +30,7 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
     closed = set(ctx.config.statuses.closed)
     for entry in ctx.entries:
         data = entry.data
-        if data is None or data.get("status") in closed:
+        if data is None or entry.status in closed:
             continue
         raw = data.get("last_reviewed")
         reviewed = _date(raw)

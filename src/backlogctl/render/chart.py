@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable
 
-from backlogctl.model import FIBONACCI
 from backlogctl.report import HIGH_FROM, QUADRANTS, Pack, RankedItem, scale_position
+from backlogctl.scales import FIBONACCI
 
 LEFT, RIGHT, TOP = 84, 1010, 46
 WIDTH, HEIGHT = RIGHT + 16, 760  # labels stay inside the plot frame: near its right edge they go left

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from backlogctl.model import FIBONACCI, IMPACT_STEPS
+from backlogctl.scales import BUILTIN, steps_for
 from backlogctl.scoring.models import Compiled, read_inputs
 
 if TYPE_CHECKING:
@@ -30,15 +30,9 @@ if TYPE_CHECKING:
     Floats = npt.NDArray[np.float64]
     Ints = npt.NDArray[np.signedinteger[Any]]
 
-STEPS: dict[str, tuple[float, ...]] = {
-    "business_value": FIBONACCI,
-    "time_criticality": FIBONACCI,
-    "risk_reduction": FIBONACCI,
-    "effort": FIBONACCI,
-    "impact": IMPACT_STEPS,
-    "feasibility": (1, 2, 3, 4, 5),
-}
-"""The steps a score moves along; other scales move by their own rule or not at all."""
+STEPS: dict[str, tuple[float, ...]] = steps_for(BUILTIN)
+"""The steps a built-in score moves along; other scales move by their own rule or not at all.
+A backlog's own scales: ``scales.steps_for(config.score_scales())``, passed as ``steps``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +78,14 @@ BATCH = 100
 """Runs drawn together: bounds the memory of the arrays (runs x items) at any backlog size."""
 
 
-def perturbation(items: Sequence[Item], compiled: Compiled, settings: Perturbation) -> Iterator[Draws]:
+def perturbation(
+    items: Sequence[Item],
+    compiled: Compiled,
+    settings: Perturbation,
+    scale_steps: Mapping[str, tuple[float, ...]] = STEPS,
+) -> Iterator[Draws]:
     """Every run's weights and scores moved by ``settings``, read from ``random.Random(seed)``,
-    in batches of runs."""
+    in batches of runs; a score moves along its scale's ``scale_steps``."""
     import numpy as np
 
     steps = settings.score_steps
@@ -97,7 +96,7 @@ def perturbation(items: Sequence[Item], compiled: Compiled, settings: Perturbati
     slots: dict[str, list[int]] = {name: [] for name in names}
     for values in base:
         for name in names:
-            kind = _kind(name, values[name])
+            kind = _kind(name, values[name], scale_steps)
             slots[name].append(-1 if kind is None else len(kinds))
             if kind is not None:
                 kinds.append(kind)
@@ -116,7 +115,8 @@ def perturbation(items: Sequence[Item], compiled: Compiled, settings: Perturbati
             low, high = 1 - settings.weight_spread, 1 + settings.weight_spread
             moved = weights * (low + (high - low) * uniform[:, : len(compiled.criteria)])
         arrays = {
-            name: _moved(name, columns[name], slot_arrays[name], choice, uniform, settings) for name in names
+            name: _moved(name, columns[name], slot_arrays[name], choice, uniform, settings, scale_steps)
+            for name in names
         }
         yield Draws(ids, arrays, moved, runs)
 
@@ -151,8 +151,8 @@ def session(
     yield Draws(tuple(item.id for item in items), arrays, weights, runs)
 
 
-def _kind(name: str, value: float) -> bool | None:
-    steps = STEPS.get(name)
+def _kind(name: str, value: float, scale_steps: Mapping[str, tuple[float, ...]]) -> bool | None:
+    steps = scale_steps.get(name)
     if steps is not None and value in steps:
         return True
     if name in ("confidence", "reach"):
@@ -161,7 +161,13 @@ def _kind(name: str, value: float) -> bool | None:
 
 
 def _moved(
-    name: str, column: Floats, slot: Ints, choice: Ints, uniform: Floats, settings: Perturbation
+    name: str,
+    column: Floats,
+    slot: Ints,
+    choice: Ints,
+    uniform: Floats,
+    settings: Perturbation,
+    scale_steps: Mapping[str, tuple[float, ...]],
 ) -> Floats:
     import numpy as np
 
@@ -170,8 +176,8 @@ def _moved(
     if not drawn.any():
         return result
     where = slot[drawn]
-    if name in STEPS:
-        steps = np.array(STEPS[name], dtype=np.float64)
+    if name in scale_steps:
+        steps = np.array(scale_steps[name], dtype=np.float64)
         index = np.searchsorted(steps, column[drawn])
         moved = np.clip(index + choice[:, where], 0, len(steps) - 1)
         result[:, drawn] = steps[moved]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from backlogctl.errors import InputError
-from backlogctl.model import SCORE_FIELDS
+from backlogctl.scales import BUILTIN
 
 MAX_LENGTH = 400
 """Longest formula accepted, in characters."""
@@ -74,8 +74,12 @@ class Formula:
         return float(result)
 
 
-def parse(source: str, names: Collection[str] = SCORE_FIELDS) -> Formula:
-    """Check ``source`` and compile it; FormulaError names what is wrong and where."""
+def parse(source: str, names: Collection[str] | None = tuple(BUILTIN)) -> Formula:
+    """Check ``source`` and compile it; FormulaError names what is wrong and where.
+
+    ``names`` are the score names it may read (the lab's scales); None accepts any
+    name, for checking a formula's shape before the scales are known.
+    """
     text = source.strip()
     if not text:
         raise FormulaError("is empty", source)
@@ -91,7 +95,7 @@ def parse(source: str, names: Collection[str] = SCORE_FIELDS) -> Formula:
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("cannot be parsed", text) from None
     used: set[str] = set()
-    run = _Compiler(text, frozenset(names), used).compile(tree.body)
+    run = _Compiler(text, None if names is None else frozenset(names), used).compile(tree.body)
     return Formula(text, frozenset(used), run)
 
 
@@ -110,7 +114,7 @@ _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
 class _Compiler:
     """Walks the tree once: refuses what is not allowed, returns closures for the rest."""
 
-    def __init__(self, source: str, names: frozenset[str], used: set[str]) -> None:
+    def __init__(self, source: str, names: frozenset[str] | None, used: set[str]) -> None:
         self.source = source
         self.names = names
         self.used = used
@@ -145,7 +149,7 @@ class _Compiler:
         name = node.id
         if name in FUNCTIONS:
             raise self.fail(f"{name} is a function; call it as {name}(...)", node)
-        if name not in self.names:
+        if self.names is not None and name not in self.names:
             raise self.fail(f"unknown name {name!r}{_hint(name, self.names)}", node)
         self.used.add(name)
         return lambda values: values[name]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from backlogctl.config import Config, ScoringModel
 from backlogctl.errors import ConfigError, InputError
-from backlogctl.model import SCALES, Item
+from backlogctl.model import Item
+from backlogctl.scales import BUILTIN, Scale
 from backlogctl.scoring.formula import EvaluationError, Formula, parse
 
 BUILTIN_FORMULAS = {
@@ -77,6 +78,8 @@ class Compiled:
     criteria: tuple[ScaledCriterion, ...] = ()
     formula: Formula | None = None
     discount: bool = False
+    floors: Mapping[str, float] = field(default_factory=dict)
+    """The low end of each input's scale: where a formula's explanation starts from."""
 
     def value(self, values: Mapping[str, float]) -> float:
         """The score for these inputs (all present); EvaluationError if it has none."""
@@ -103,10 +106,12 @@ class Compiled:
                 share = 100.0 * c.weight * normalised / total * factor
                 terms.append(Term(c.name, values[c.name], normalised, c.weight, share))
             return terms
-        return _attributed(self.formula, values, factor)
+        return _attributed(self.formula, values, factor, self.floors)
 
 
-def _attributed(formula: Formula, values: Mapping[str, float], factor: float) -> list[Term]:
+def _attributed(
+    formula: Formula, values: Mapping[str, float], factor: float, floors: Mapping[str, float]
+) -> list[Term]:
     """Shapley attribution of a formula's value, relative to every scale's low end.
 
     The value at the low ends is reported as a `baseline` term so that the
@@ -117,7 +122,7 @@ def _attributed(formula: Formula, values: Mapping[str, float], factor: float) ->
     score = formula(values) * factor
     if not names or len(names) > MAX_ATTRIBUTED_INPUTS:
         return [Term("formula", None, None, None, score)]
-    baseline = {name: SCALES.get(name, (0.0, 1.0))[0] for name in names}
+    baseline = {name: floors.get(name, 0.0) for name in names}
     try:
         at = {
             subset: formula({n: values[n] if n in subset else baseline[n] for n in names}) * factor
@@ -143,15 +148,16 @@ def _attributed(formula: Formula, values: Mapping[str, float], factor: float) ->
     return terms
 
 
-def compile_model(name: str, model: ScoringModel) -> Compiled:
-    """Resolve a configured model: its criteria's bounds or its parsed formula."""
+def compile_model(name: str, model: ScoringModel, scales: Mapping[str, Scale] = BUILTIN) -> Compiled:
+    """Resolve a configured model over the lab's ``scales``: its criteria's bounds or its parsed formula."""
     source = model.formula if model.type == "formula" else BUILTIN_FORMULAS.get(model.type)
     if source is not None:
-        formula = parse(source)
+        formula = parse(source, names=scales)
         inputs = set(formula.names)
-        compiled = Compiled(name, (), formula=formula, discount=model.confidence_discount)
+        floors = {key: float(scales[key].low) for key in inputs if key in scales}
+        compiled = Compiled(name, (), formula=formula, discount=model.confidence_discount, floors=floors)
     else:
-        criteria = tuple(_criterion(name, key, c) for key, c in (model.criteria or {}).items())
+        criteria = tuple(_criterion(name, key, c, scales) for key, c in (model.criteria or {}).items())
         if not criteria:
             raise ConfigError(f"scoring model {name!r} has no criteria")
         inputs = {c.name for c in criteria}
@@ -161,11 +167,12 @@ def compile_model(name: str, model: ScoringModel) -> Compiled:
     return replace(compiled, inputs=tuple(sorted(inputs)))
 
 
-def _criterion(model: str, key: str, criterion: object) -> ScaledCriterion:
+def _criterion(model: str, key: str, criterion: object, scales: Mapping[str, Scale]) -> ScaledCriterion:
     from backlogctl.config import Criterion as Declared
 
     assert isinstance(criterion, Declared)
-    bounds = criterion.scale or SCALES.get(key)
+    scale = scales.get(key)
+    bounds = criterion.scale or (None if scale is None else (scale.low, scale.high))
     if bounds is None:
         raise ConfigError(f"scoring model {model!r}: criterion {key!r} needs a scale [low, high]")
     return ScaledCriterion(
@@ -173,22 +180,24 @@ def _criterion(model: str, key: str, criterion: object) -> ScaledCriterion:
     )
 
 
-def inputs(model: ScoringModel) -> set[str]:
+def inputs(model: ScoringModel, scales: Mapping[str, Scale] = BUILTIN) -> set[str]:
     """The score fields a model reads."""
-    return set(compile_model("model", model).inputs)
+    return set(compile_model("model", model, scales).inputs)
 
 
 def select(config: Config, model: str | None = None, formula: str | None = None) -> Compiled:
     """The model to rank with: an ad-hoc formula, a named model, or the default."""
+    scales = config.score_scales()
     if formula is not None:
-        parse(formula)  # a FormulaError names the column, before pydantic wraps it
-        return compile_model(f"formula: {formula.strip()}", ScoringModel(type="formula", formula=formula))
+        parse(formula, names=scales)  # a FormulaError names the column, before pydantic wraps it
+        declared = ScoringModel(type="formula", formula=formula)
+        return compile_model(f"formula: {formula.strip()}", declared, scales)
     models = config.scoring.all_models()
     name = model or config.scoring.default
     if name not in models:
         known = ", ".join(sorted(models))
         raise InputError(f"no scoring model named {name!r} (known: {known})")
-    return compile_model(name, models[name])
+    return compile_model(name, models[name], scales)
 
 
 def read_inputs(item: Item, compiled: Compiled) -> tuple[dict[str, float], list[str]]:

@@ -24,15 +24,26 @@ UNSURE: Any = object()
 # string) and special floats in odd spellings (-.inF: ruamel reads a string).
 _RISKY_FLOAT = re.compile(r"\.[0-9_]+[eE][0-9]|\.(?i:inf|nan)")
 _FLOW_QUESTION = re.compile(r"[\[{,][ \t]*\?")
-# A ":" not followed by a space inside a flow collection on one line ("[https://x]"):
-# YAML 1.2 (yaml-rs) reads a plain scalar, ruamel's C loader refuses it.
-_FLOW_COLON = re.compile(r"[\[{][^\n]*:[^ \t\n]")
 # Characters ruamel refuses (controls, DEL, C1, U+FFFE/F) or reads as a line
 # break (NEL, U+0085) that yaml-rs keeps as text.
-_NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Tabs and the Unicode line/paragraph separators: ruamel refuses a tab in many
+# places (after a value, before a key) and breaks lines at U+2028/U+2029.
+_NOT_YAML_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)")
+# Number spellings the two resolvers read differently: digits next to an
+# underscore (yaml-rs: _2024, 1e1_0 and _.3 are numbers) and radix prefixes in any
+# case (yaml-rs: 0X8, 0B11, 0O17 are numbers; ruamel: text).
+_RISKY_NUMBER = re.compile(r"[0-9.+-]_|_[0-9.+-]|0[xXoObB]")
+# Inside a flow collection: a "?", a ":" that ends a scalar ("[a:]", yaml-rs: a
+# mapping, ruamel: text) or starts one ("{b: :x}"), or a block indicator (> |)
+# opening a value. A ":" inside a scalar ("[https://example.org]") is fine.
+_FLOW_COLON = re.compile(r":(?=[\]},\n]|$)|[\s\[{,]:", re.MULTILINE)
+_BLOCK_IN_FLOW = re.compile(r"[\[{,:]\s*[>|]")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
+MAX_NUMBER = 10**18
+"""Larger numbers have no meaning in an item (and past 4,300 digits Python cannot print them)."""
+_INF = float("inf")
 NESTING_BUDGET = 1000
 """Documents with this many nesting signs ([ { - ?) go to the exact loader's depth check."""
 
@@ -79,8 +90,11 @@ def parse(text: str) -> Any:
 def _risky(text: str) -> bool:
     """No final newline, tags, anchors, merge keys, directives, odd floats, flow "?"."""
     return (
+        # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
+        # read.check_nesting measures such documents before any parser recurses.
+        text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
         # yaml-rs adds a line break to a block scalar that ends the file without one.
-        not text.endswith("\n")
+        or not text.endswith("\n")
         or "!" in text
         or "&" in text
         or "<<" in text
@@ -89,12 +103,28 @@ def _risky(text: str) -> bool:
         or _RISKY_FLOAT.search(text) is not None
         # ruamel reads "[?x]" as a mapping {x: null}, yaml-rs as the text "?x".
         or ("?" in text and _FLOW_QUESTION.search(text) is not None)
-        or (":" in text and _FLOW_COLON.search(text) is not None)
         or _NOT_YAML_TEXT.search(text) is not None
-        # yaml-rs recurses per nesting level and segfaults on "- - - ..." 200,000 deep;
-        # read.check_nesting measures such documents before any parser recurses.
-        or text.count("[") + text.count("{") + text.count("-") + text.count("?") >= NESTING_BUDGET
+        or _RISKY_NUMBER.search(text) is not None
+        or (("[" in text or "{" in text) and _risky_flow(text))
     )
+
+
+def _risky_flow(text: str) -> bool:
+    """A flow collection holding a spelling the readers disagree on; linear in the text."""
+    at = 0
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        opens = [found for found in (text.find("[", at, end), text.find("{", at, end)) if found >= 0]
+        if opens:
+            rest = text[min(opens) : end]
+            if rest.count("[") + rest.count("{") > rest.count("]") + rest.count("}"):
+                rest = text[min(opens) :]  # the collection goes on over the next lines
+                end = len(text)
+            if "?" in rest or _FLOW_COLON.search(rest) or _BLOCK_IN_FLOW.search(rest):
+                return True
+        at = end + 1
+    return False
 
 
 def _quoted(date: dt.date, text: str) -> bool:
@@ -137,6 +167,12 @@ def _plain(root: dict[str, Any], text: str) -> bool:
                     return False
             elif kind is dt.date:
                 if _quoted(value, text):
+                    return False
+            elif kind is int:
+                if not -MAX_NUMBER <= value <= MAX_NUMBER:
+                    return False  # the exact reader refuses it with its line
+            elif kind is float:
+                if value != value or value in (_INF, -_INF):
                     return False
             elif kind not in _SAFE_SCALARS:
                 return False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
@@ -20,6 +22,9 @@ MAX_NODES = 100_000
 """Alias expansion past this many nodes is refused (the "billion laughs")."""
 MAX_DEPTH = 64
 """Nesting deeper than this is refused."""
+TOO_MANY_DIGITS = (
+    "invalid value: a number with more than 18 digits; no item field needs one, write a smaller one"
+)
 
 CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>")
 
@@ -33,15 +38,16 @@ class Loaded:
     error: InputError | None = None
 
 
-def _safe_yaml() -> Any:
+def _safe_yaml(pure: bool = False) -> Any:
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="safe", pure=False)
+    yaml = YAML(typ="safe", pure=pure)
     yaml.allow_duplicate_keys = False
     return yaml
 
 
 _yaml: Any = None
+_pure_yaml: Any = None
 
 
 def _loader() -> Any:
@@ -49,6 +55,29 @@ def _loader() -> Any:
     if _yaml is None:
         _yaml = _safe_yaml()
     return _yaml
+
+
+def _load(text: str) -> Any:
+    """ruamel's safe loader: its C scanner, and its Python scanner where the C one refuses.
+
+    libyaml's scanner refuses a few YAML 1.2 spellings that ruamel's own scanner
+    (the one every edit goes through) and yaml-rs read, such as a URL in a flow
+    list (``links: [https://example.org]``). Falling back keeps the exact reader
+    in agreement with both, so a file never reads differently because another
+    line sent it down this path.
+    """
+    from ruamel.yaml.error import MarkedYAMLError
+
+    global _pure_yaml
+    try:
+        return _loader().load(text)
+    except MarkedYAMLError as refused:
+        if _pure_yaml is None:
+            _pure_yaml = _safe_yaml(pure=True)
+        try:
+            return _pure_yaml.load(text)
+        except Exception:
+            raise refused from None
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -135,7 +164,7 @@ def parse_exact(text: str, path: Path) -> Any:
 
     check_nesting(text, path)
     try:
-        data = _loader().load(text)
+        data = _load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -164,7 +193,7 @@ def parse_exact(text: str, path: Path) -> Any:
         raise _bad_value(exc, text, path) from None
     if "&" in text:
         _check_expansion(data, path)
-    _check_depth(data, path)
+    _check_depth(data, path, text)
     return data
 
 
@@ -194,8 +223,13 @@ def _explain(exc: Any, text: str, line: int | None) -> str:
 
 def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
     """A value the loader could not build: name the impossible date if there is one."""
-    import datetime as dt
-
+    if "digits" in str(exc):  # Python's limit on converting long integers
+        return InputError(
+            TOO_MANY_DIGITS,
+            path=path,
+            line=_line_matching(text, r"[0-9]{19}"),
+            kind="bad-value",
+        )
     for match in _DATE_VALUE.finditer(text):
         year, month, day = (int(part) for part in match.groups()[2:])
         try:
@@ -282,8 +316,13 @@ def _check_expansion(data: Any, path: Path) -> None:
         )
 
 
-def _check_depth(data: Any, path: Path) -> None:
-    """Refuse deep nesting and keys that are not text (``? [a, b]`` makes a tuple key)."""
+def _check_depth(data: Any, path: Path, text: str = "") -> None:
+    """Refuse deep nesting, keys that are not text, and values no item can hold.
+
+    ``? [a, b]`` makes a tuple key; ``!!binary`` bytes, ``!!set``, infinite or
+    not-a-number floats and integers past ``fast.MAX_NUMBER`` would reach JSON
+    output, scoring and ``repr`` as values nothing downstream can handle.
+    """
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         node, depth = stack.pop()
@@ -297,13 +336,65 @@ def _check_depth(data: Any, path: Path) -> None:
             for key in node:
                 if not isinstance(key, str):
                     raise InputError(
-                        f"invalid YAML: the key {key!r} is not text; field names are plain words",
+                        f"invalid YAML: the key {_short(key)} is not text; field names are plain words",
                         path=path,
                         kind="yaml-syntax",
                     )
-            stack.extend((child, depth + 1) for child in node.values() if isinstance(child, dict | list))
+            children: Iterable[Any] = node.values()
         elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node if isinstance(child, dict | list))
+            children = node
+        else:
+            _check_scalar(node, path, text)
+            continue
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            else:
+                _check_scalar(child, path, text)
+
+
+_PLAIN_TYPES = (str, bool, type(None), dt.date)
+
+
+def _check_scalar(value: Any, path: Path, text: str) -> None:
+    if isinstance(value, _PLAIN_TYPES):
+        return
+    if isinstance(value, int):
+        if -fast.MAX_NUMBER <= value <= fast.MAX_NUMBER:
+            return
+        raise InputError(
+            TOO_MANY_DIGITS,
+            path=path,
+            line=_line_matching(text, r"[0-9]{19}"),
+            kind="bad-value",
+        )
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return
+        raise InputError(
+            "invalid value: an infinite or not-a-number value (.inf, .nan); write a finite number",
+            path=path,
+            line=_line_matching(text, r"(?i)\.(?:inf|nan)\b|[0-9]e[0-9]{3}"),
+            kind="bad-value",
+        )
+    names: dict[type, str] = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
+    kind = names.get(type(value), f"a {type(value).__name__}")
+    raise InputError(
+        f"invalid value: {kind} is not allowed; item files hold text, numbers, dates, lists and mappings",
+        path=path,
+        line=_line_matching(text, r"!!"),
+        kind="bad-value",
+    )
+
+
+def _line_matching(text: str, pattern: str) -> int | None:
+    match = re.search(pattern, text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _short(value: Any) -> str:
+    shown = repr(value) if not isinstance(value, int) or abs(value) < 10**100 else "(a huge number)"
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def load_mapping(path: Path, what: str = "an item") -> dict[str, Any]:
@@ -361,41 +452,79 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     return loaded
 
 
-def _walk(folder: Path, root: Path, *, ordered: bool) -> Iterator[tuple[os.DirEntry[str], bool]]:
-    """The one walk over item files: (entry, leaves_root) for each candidate under ``folder``.
+def inside(root: Path, path: Path) -> Path:
+    """``path`` with every link resolved, refused unless it stays inside ``root``.
 
-    Hidden entries and names that cannot be item files are skipped (``ids.is_item_name``);
-    any symlink whose target is outside ``root`` comes with ``leaves_root`` set and is
-    never followed. ``ordered`` sorts each folder by name (deterministic output).
+    Every file backlogctl reads in a backlog (configuration, template, items,
+    schema) passes here, so a cloned repository whose template links to
+    ``~/.config/gh/hosts.yml`` cannot make a command copy it into an item.
+    """
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        return path  # the caller reports the missing file in its own words
+    except OSError as exc:  # a link loop
+        raise InputError(f"cannot resolve the path ({exc.strerror})", path=path) from None
+    if not real.is_relative_to(Path(os.path.realpath(root))):
+        raise InputError(
+            f"is a link to {real}, outside the backlog; backlogctl reads only files inside it",
+            path=path,
+        )
+    return real
+
+
+def _walk(folder: Path, root: Path, *, ordered: bool) -> Iterator[tuple[str, str | None]]:
+    """The one walk over item files: (path, why it is refused or None) for each candidate.
+
+    Hidden entries and names that cannot be item files are skipped (``ids.is_item_name``).
+    Links are followed only inside ``root`` and each real folder is listed once, so a
+    link loop ends. A folder that cannot be listed, a link that leaves ``root`` or
+    loops, and a file named like an item with the wrong case of extension (``.YAML``)
+    come with the reason they are refused, so lint never passes on what it skipped.
+    ``ordered`` sorts each folder by name (deterministic output).
     """
     real_root = os.path.realpath(root)
+    seen: set[str] = set()
     stack = [os.fspath(folder)]
     while stack:
+        current = stack.pop()
+        real = os.path.realpath(current)
+        if real in seen:
+            continue  # a link back to a folder already listed
+        seen.add(real)
         try:
-            with os.scandir(stack.pop()) as listing:
+            with os.scandir(current) as listing:
                 entries = sorted(listing, key=lambda e: e.name) if ordered else list(listing)
-        except OSError:
+        except OSError as exc:
+            yield current, f"cannot list this folder ({exc.strerror}); its items are not checked"
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if entry.is_symlink() and not os.path.realpath(entry.path).startswith(real_root + os.sep):
-                yield entry, True
-            elif entry.is_dir():
+            if entry.is_symlink():
+                try:
+                    target = os.path.realpath(entry.path, strict=True)
+                except OSError:
+                    yield entry.path, "symlink loops or points nowhere; not followed"
+                    continue
+                if not target.startswith(real_root + os.sep):
+                    yield entry.path, "symlink points outside the backlog; not followed"
+                    continue
+            if entry.is_dir():
                 stack.append(entry.path)
-            elif ids.is_item_name(entry.name):
-                yield entry, False
+            elif ids.is_item_name(name):
+                yield entry.path, None
+            elif ids.is_item_name(name.lower()):
+                suffix = name.rsplit(".", 1)[1]
+                yield entry.path, f"item files end in .yaml; rename this .{suffix} file or it is never read"
 
 
 def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
-    """Item files under ``folder``: paths, or error records for links leaving ``root``."""
-    for entry, leaves in _walk(folder, root, ordered=True):
-        path = Path(entry.path)
-        if leaves:
-            refused = InputError("symlink points outside the backlog; not followed", path=path)
-            yield Loaded(path, None, refused)
-        else:
-            yield path
+    """Item files under ``folder``: paths, or error records for what cannot be an item."""
+    for found, refused in _walk(folder, root, ordered=True):
+        path = Path(found)
+        yield path if refused is None else Loaded(path, None, InputError(refused, path=path))
 
 
 def scan_ids(folder: Path) -> set[str]:
@@ -407,13 +536,13 @@ def scan_ids(folder: Path) -> set[str]:
     hidden entries and anything but regular files are skipped.
     """
     found: set[str] = set()
-    for entry, leaves in _walk(folder, folder, ordered=False):
-        if leaves or not entry.is_file():
+    for path, refused in _walk(folder, folder, ordered=False):
+        if refused is not None or not os.path.isfile(path):
             continue
-        from_name = ids.id_from_name(entry.name)
+        from_name = ids.id_from_name(os.path.basename(path))
         if from_name:
             found.add(from_name)
-        found.update(ids.ids_in_text(_head(entry.path)))
+        found.update(ids.ids_in_text(_head(path)))
     return found
 
 
