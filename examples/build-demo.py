@@ -623,6 +623,83 @@ def build(dest: Path) -> None:
         else:
             apply_review(dest, step, final)
     compare(dest, files)
+    record_session(dest, final)
+
+
+# --- the prioritisation session before the 2026-12-01 review ----------------------------
+
+SESSION = "2026-12-01"
+RATERS = {"jonas": "jonas.brandt", "aylin": "aylin.demir", "katrin": "katrin.vogel"}
+FIB = (1, 2, 3, 5, 8, 13, 20)
+# Where a rater sees it differently from the item's current scores: (item, criterion, steps, comment).
+DIFFERENT = {
+    "jonas": [
+        ("AI-27", "business_value", 1, "Collections would pay for this twice over."),
+        ("AI-20", "effort", 1, None),
+        ("AI-33", "business_value", 1, None),
+    ],
+    "aylin": [
+        ("AI-13", "feasibility", -1, "Price data before 2024 is not in the warehouse."),
+        ("AI-5", "business_value", -1, None),
+        ("AI-33", "business_value", 1, "Late deliveries stop the line in Lindau."),
+    ],
+    "katrin": [
+        ("AI-19", "effort", 1, None),
+        ("AI-27", "business_value", -1, "Finance's estimate, not ours."),
+    ],
+}
+
+
+def _moved(criterion: str, value: int, steps: int) -> int:
+    if criterion == "feasibility":
+        return min(5, max(1, value + steps))
+    return FIB[min(len(FIB) - 1, max(0, FIB.index(value) + steps))]
+
+
+def record_session(dest: Path, final: dict[str, str]) -> None:
+    """Open the session, let three people rate on their own branches, merge them (no conflicts)."""
+    opened = "2026-11-27T09:00:00+01:00"
+    backlogctl(dest, "session", "open", SESSION, "--date", SESSION)
+    commit(
+        dest, "miriam", opened, f"Open the prioritisation session {SESSION}", "Everyone rates before Tuesday."
+    )
+    items = git(dest, "show", f"HEAD:sessions/{SESSION}/session.yaml", who="miriam", when=opened)
+    rated = [line[2:] for line in items.splitlines() if line.startswith("- AI-")]
+    for hour, (who, rater) in enumerate(RATERS.items(), start=10):
+        when = f"2026-11-27T{hour}:30:00+01:00"
+        git(dest, "checkout", "-q", "-b", f"rate/{who}", "main", who=who, when=when)
+        changes = {(item, criterion): (steps, note) for item, criterion, steps, note in DIFFERENT[who]}
+        args: list[str] = []
+        for item in rated:
+            args.append(item)
+            for criterion in ("business_value", "effort", "feasibility"):
+                value = int(float(scalar(final[item], f"scores.{criterion}") or 0))
+                steps, note = changes.get((item, criterion), (0, None))
+                args.append(f"{criterion}={_moved(criterion, value, steps)}")
+                if note:
+                    args.append(f"comment={note}")
+        backlogctl(dest, "session", "rate", SESSION, "--rater", rater, *args)
+        commit(dest, who, when, f"{PEOPLE[who]} rates session {SESSION}", f"{len(rated)} items.")
+        git(dest, "checkout", "-q", "main", who=who, when=when)
+    for who in RATERS:
+        git(
+            dest,
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            f"Merge {PEOPLE[who]}'s ratings",
+            f"rate/{who}",
+            who="miriam",
+            when="2026-11-30T17:00:00+01:00",
+        )
+    built = sorted((dest / "sessions").rglob("*.yaml"))
+    wanted = sorted((EXAMPLE / "sessions").rglob("*.yaml"))
+    differ = [p.name for p, q in zip(built, wanted, strict=False) if p.read_bytes() != q.read_bytes()]
+    if len(built) != len(wanted) or differ:
+        raise DemoError(
+            "the demo's session differs from examples/ai-lab/sessions: " + ", ".join(differ or ["files"])
+        )
 
 
 def apply_change(dest: Path, step: Change, files: dict[str, Path], final: dict[str, str]) -> None:

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Render the example's HTML meeting pack in headless Chromium and save docs/report.png.
+"""Render the example's HTML meeting pack in headless Chromium: docs/report.png and docs/report-phone.png.
 
-Usage: python scripts/screenshot-report.py [OUTPUT.png]
+Usage: python scripts/screenshot-report.py [OUTPUT.png [PHONE.png]]
+
+The first is a laptop window (1400 px wide), the second a phone (390 px wide,
+where the ranking reflows into cards).
 
 Builds the demo repository (examples/build-demo.py: examples/ai-lab with two
 review cycles of history) in a temporary folder, so that the report shows
@@ -21,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 WINDOW = "1400,2800"  # header, ranking and the value-versus-effort matrix
+PHONE = "390,2400"  # a phone in the meeting: the header and the first ranking cards
 
 
 def backlog_folder(work: Path) -> Path:
@@ -51,7 +55,7 @@ def render(folder: Path, page: Path) -> None:
     )
 
 
-def screenshot(page: Path, png: Path, profile: Path) -> None:
+def screenshot(page: Path, png: Path, profile: Path, window: str = WINDOW) -> None:
     browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
     if browser is None:
         sys.exit("error: Chromium is not installed (Debian: apt-get install chromium)")
@@ -68,7 +72,7 @@ def screenshot(page: Path, png: Path, profile: Path) -> None:
             "--disable-sync",
             "--hide-scrollbars",
             f"--user-data-dir={profile}",
-            f"--window-size={WINDOW}",
+            f"--window-size={window}",
             f"--screenshot={png}",
             page.resolve().as_uri(),
         ],
@@ -82,15 +86,17 @@ def screenshot(page: Path, png: Path, profile: Path) -> None:
 
 def main(argv: list[str]) -> int:
     output = Path(argv[0]) if argv else REPO / "docs" / "report.png"
+    phone = Path(argv[1]) if len(argv) > 1 else output.with_name(output.stem + "-phone.png")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="backlogctl-shot-") as temp:
         work = Path(temp)
         page = work / "report.html"
         render(backlog_folder(work), page)
-        shot = work / "report.png"
-        screenshot(page, shot, work / "profile")
-        shutil.move(shot, output)
-    print(f"wrote {output}")
+        for target, window in ((output, WINDOW), (phone, PHONE)):
+            shot = work / "shot.png"
+            screenshot(page, shot, work / f"profile-{window}", window)
+            shutil.move(shot, target)
+            print(f"wrote {target}")
     return 0
 
 

@@ -6,6 +6,7 @@ checked without touching this file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import re
@@ -80,6 +81,9 @@ def _in_pty(
         close_fds=True,
     )
     os.close(follower)
+    # End of input at once: a prompt, an editor or a server waiting on stdin (mcp) gets EOF and stops.
+    with contextlib.suppress(OSError):
+        os.write(leader, b"\x04\x04")
     output = b""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -207,3 +211,48 @@ def test_minus_o_writes_the_document_instead_of_stdout(
     assert written.exit_code == 0, written.output
     assert written.stdout == ""
     assert target.read_text(encoding="utf-8") == printed.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["rank"], ["list"]], ids=" ".join)
+def test_a_60_column_terminal_cuts_titles_never_ids(args: list[str], example: Path) -> None:
+    import fcntl
+    import struct
+    import termios
+
+    from backlogctl import backlog as backlog_module
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 60, 0, 0))
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "60", "TERM": "xterm-256color"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backlogctl", "-C", str(example), *args],
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait()
+    os.close(leader)
+    lines = output.decode("utf-8").replace("\r\n", "\n").splitlines()
+    table = [line for line in lines if re.match(r"^\s*(\d+\s+)?AI-\d+\s", line)]
+    assert table, lines
+    assert all(len(line) <= 60 for line in table), [line for line in table if len(line) > 60]
+    shown = {re.search(r"AI-\d+", line).group() for line in table}  # type: ignore[union-attr]
+    items = backlog_module.load(example).items
+    expected = (
+        {i.id for i in items}
+        if args == ["list"]
+        else {i.id for i in items if i.status in ("proposed", "ready")}
+    )
+    assert expected - shown <= {"AI-15"}, expected - shown  # AI-15 is never ranked (unacceptable risk)
+    assert any(line.rstrip().endswith("…") or "…" in line for line in table)  # titles were cut

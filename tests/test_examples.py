@@ -214,6 +214,11 @@ def test_history_survives_a_rewritten_demo(demo: Path, tmp_path: Path, run: Call
     subprocess.run(["git", "clone", "-q", str(demo), str(copy)], check=True)
     assert run("history", "AI-5", cwd=copy).exit_code == 0
     git_env = ["git", "-c", "user.name=Lea Hoffmann", "-c", "user.email=lea.hoffmann@example.com"]
+    # the demo ends with the session's ratings; the last item commit is AI-5's
+    last_item = subprocess.run(
+        ["git", "rev-list", "-1", "HEAD", "--", "items"], cwd=copy, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    subprocess.run(["git", "reset", "-q", "--hard", last_item], cwd=copy, check=True)
     subprocess.run([*git_env, "commit", "-q", "--amend", "-m", "AI-5: effort 13 → 8"], cwd=copy, check=True)
     # Nothing may keep the old tip alive: no remote ref, no reflog.
     for cleanup in (

@@ -144,9 +144,11 @@ def test_stability_adds_rank_range_and_probability(ranked: Path, run: Run) -> No
     assert "P(top 2)" in table
     data = json.loads(run("rank", "--stability", "--format", "json").stdout)
     assert data["stability_top"] == 5
+    assert "at most 2 places" in data["stability_rule"]
     for item in data["items"]:
         found = item["stability"]
-        assert set(found) == {"rank_p5", "rank_p95", "p_top"}
+        assert set(found) == {"rank_p5", "rank_p95", "p_top", "settled"}
+        assert found["settled"]  # always in the top 5: settled by the stated rule
         assert 1 <= found["rank_p5"] <= found["rank_p95"] <= 3
         assert found["p_top"] == 1.0  # three items are always in the top 5
     assert data == json.loads(run("rank", "--stability", "--format", "json").stdout)

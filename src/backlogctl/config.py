@@ -184,10 +184,41 @@ def builtin_models() -> dict[str, ScoringModel]:
     }
 
 
+class StabilitySettings(BaseModel):
+    """How `rank --stability` and the report perturb the ranking, and when a place counts as settled."""
+
+    model_config = _STRICT
+
+    runs: int = Field(500, ge=0, le=100_000, description="Monte Carlo runs.")
+    seed: int = Field(0, ge=0, description="Random seed: the same seed gives the same report.")
+    weight_spread: float = Field(
+        0.5, ge=0, lt=1, description="Each weight is multiplied by a factor in [1 - spread, 1 + spread]."
+    )
+    score_steps: int = Field(1, ge=0, le=10, description="Each stepped score moves up to this many steps.")
+    confidence_spread: float = Field(0.1, ge=0, le=1, description="Confidence moves up to this much.")
+    reach_spread: float = Field(
+        0.2, ge=0, lt=1, description="Reach is multiplied by [1 - spread, 1 + spread]."
+    )
+    settled_places: int = Field(
+        2, ge=0, description="Settled: the 5th-95th percentile rank range spans at most this many places..."
+    )
+    settled_share: float = Field(
+        0.9,
+        gt=0.5,
+        le=1,
+        description="...or the item is in (or out of) the top N in at least this share of runs.",
+    )
+
+
 class Scoring(BaseModel):
     """Which scoring model ranks the backlog, and any models of the lab's own."""
 
     model_config = _STRICT
+
+    stability: StabilitySettings = Field(
+        default_factory=StabilitySettings,
+        description="Perturbation sizes and the settled rule of --stability.",
+    )
 
     default: str = Field("weighted", description="The model rank uses without --model.")
     models: dict[str, ScoringModel] = Field(

@@ -141,6 +141,7 @@ class Decision:
     what: str
     author: str
     date: str
+    """ISO date and time of the commit."""
     why: str | None
 
 
@@ -256,13 +257,13 @@ def _decisions(backlog: Backlog) -> tuple[str | None, list[Decision]]:
                     titles.get(change.id, ""),
                     f"status {change.old} → {change.new}",
                     change.author,
-                    change.date[:10],
+                    change.date,
                     history.why_of(message) if isinstance(message, str) else None,
                 )
             )
     for item_id, what in [*((i, "added") for i in changes.added), *((i, "removed") for i in changes.removed)]:
         found.append(_lifecycle(backlog.root, item_id, what, titles))
-    found.sort(key=lambda d: (d.date, natural_key(d.id)))
+    found.sort(key=lambda d: (d.date, d.what != "added", d.what == "removed", natural_key(d.id)))
     return changes.since, found
 
 
@@ -280,4 +281,4 @@ def _lifecycle(root: Path, item_id: str, what: str, titles: dict[str, str]) -> D
     title = titles.get(item_id) or next(
         (str(c.old.get("title", "")) for c in reversed(changes) if isinstance(c.old, dict)), ""
     )
-    return Decision(item_id, title, what, step.author, step.date[:10], history.why_of(step.message))
+    return Decision(item_id, title, what, step.author, step.date, history.why_of(step.message))

@@ -9,7 +9,7 @@ core is imported inside the commands.
 from __future__ import annotations
 
 # Importing the command modules registers their commands on `app`.
-from backlogctl.cli import audit, editing, intake, items, lint, plan, rank, report  # noqa: F401
+from backlogctl.cli import audit, editing, intake, items, lint, plan, rank, report, session  # noqa: F401
 from backlogctl.cli.app import app, main
 
 __all__ = ["app", "main"]

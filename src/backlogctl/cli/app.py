@@ -26,13 +26,24 @@ class _Group(TyperGroup):
 
         dialect.plain_metavars(self)
 
+    def get_params(self, ctx: Any) -> Any:
+        # typer adds --install-completion and --show-completion here, after the tree walk.
+        from backlogctl.cli import dialect
+
+        params = super().get_params(ctx)
+        for param in params:
+            if param.metavar is None and getattr(param, "is_flag", False):
+                param.metavar = ""
+        dialect.plain_metavars(self, recurse=False)
+        return params
+
 
 app = typer.Typer(
     cls=_Group,
     name="backlogctl",
     help="An AI lab's model backlog as YAML files in git: rank it, lint it, audit it, report it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -92,7 +92,7 @@ def output_to(path: Path | None) -> Iterator[None]:
     sys.stderr.write(f"wrote {path}\n")
 
 
-def plain_metavars(command: Any) -> None:
+def plain_metavars(command: Any, *, recurse: bool = True) -> None:
     """Give every parameter of ``command`` (and its sub-commands) a metavar in words.
 
     typer labels a parameter without a metavar by its Python type (``<str>``,
@@ -114,11 +114,85 @@ def plain_metavars(command: Any) -> None:
 
         quiet_help._plain = True  # type: ignore[attr-defined]
         command.get_help_option = quiet_help
-    for sub in getattr(command, "commands", {}).values():
+    for sub in getattr(command, "commands", {}).values() if recurse else ():
         plain_metavars(sub)
 
 
+def _backlog(ctx: Any) -> Any:
+    """The backlog completion works in: -C DIR when given, else the current folder (None if there is none)."""
+    from backlogctl import config
+    from backlogctl.errors import BacklogError
+
+    root = ctx.find_root()
+    directory = root.params.get("directory") if root.params else None
+    try:
+        return config.load(Path(directory) if directory else Path.cwd())
+    except (BacklogError, OSError):
+        return None
+
+
+def complete_item_id(ctx: Any, param: Any, incomplete: str) -> list[str]:
+    """Item ids of the backlog, from the item file names (no file is parsed: completion stays instant)."""
+    from backlogctl import ids
+
+    found = _backlog(ctx)
+    if found is None:
+        return []
+    folder = found.root / found.config.items_dir
+    names: set[str] = set()
+    try:
+        for path in folder.rglob("*"):
+            key = ids.id_from_name(path.name) if ids.is_item_name(path.name) else None
+            if key and key.lower().startswith(incomplete.lower()):
+                names.add(key)
+    except OSError:
+        return []
+    return sorted(names, key=ids.natural_key)
+
+
+def complete_status(ctx: Any, param: Any, incomplete: str) -> list[str]:
+    """The lab's statuses (backlog.yaml), or the built-in ones outside a backlog."""
+    found = _backlog(ctx)
+    if found is None:
+        from backlogctl.config import Statuses
+
+        names = list(Statuses().names)
+    else:
+        names = list(found.config.statuses.names)
+    return [name for name in names if name.startswith(incomplete)]
+
+
+def complete_model(ctx: Any, param: Any, incomplete: str) -> list[str]:
+    """The backlog's scoring models, built-in and declared."""
+    found = _backlog(ctx)
+    if found is None:
+        return []
+    return sorted(name for name in found.config.scoring.all_models() if name.startswith(incomplete))
+
+
+_COMPLETERS = {
+    "item_id": complete_item_id,
+    "item_ids": complete_item_id,
+    "ids": complete_item_id,
+    "status": complete_status,
+    "statuses": complete_status,
+    "model": complete_model,
+}
+"""Parameters completed from the backlog by name, on every command (also ones added later)."""
+
+
+def _complete_from_backlog(param: Any) -> None:
+    if getattr(param, "_custom_shell_complete", "absent") is not None:
+        return  # the command gave its own completer (or typer has no such hook)
+    name = param.name or ""
+    metavar = (param.metavar or "").rstrip(".")
+    completer = _COMPLETERS.get(name) or (complete_item_id if metavar in ("ID", "NEW_ID") else None)
+    if completer is not None:
+        param._custom_shell_complete = completer
+
+
 def _name_metavar(param: Any) -> None:
+    _complete_from_backlog(param)
     if getattr(param, "param_type_name", "") == "argument":
         # The name column already shows the argument; the type column would say <str>.
         param.display_type_rich = lambda ctx: None

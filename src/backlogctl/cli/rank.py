@@ -25,6 +25,30 @@ StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if a
 FormatOption = Annotated[str, dialect.format_option("table", "json", "csv", "markdown")]
 
 
+SessionOption = Annotated[
+    str | None,
+    typer.Option(
+        help="With --stability: draw each rated score from the raters' values of session NAME.",
+        metavar="NAME",
+    ),
+]
+RunsOption = Annotated[
+    int | None, typer.Option(help="Stability runs (scoring.stability.runs).", min=0, metavar="N")
+]
+SeedOption = Annotated[int | None, typer.Option(help="Stability random seed.", min=0, metavar="N")]
+WeightSpreadOption = Annotated[
+    float | None,
+    typer.Option(help="Weights move by a factor in [1-S, 1+S] (default 0.5; 0 with --session).", metavar="S"),
+]
+ScoreStepsOption = Annotated[
+    int | None, typer.Option(help="Scores move up to N steps of their scale.", metavar="N")
+]
+ConfidenceSpreadOption = Annotated[float | None, typer.Option(help="Confidence moves up to S.", metavar="S")]
+ReachSpreadOption = Annotated[
+    float | None, typer.Option(help="Reach moves by a factor in [1-S, 1+S].", metavar="S")
+]
+
+
 @command("rank")
 def rank_command(
     ctx: typer.Context,
@@ -39,6 +63,13 @@ def rank_command(
     strict: StrictOption = False,
     output: FormatOption = "table",
     output_file: dialect.OutputOption = None,
+    session: SessionOption = None,
+    runs: RunsOption = None,
+    seed: SeedOption = None,
+    weight_spread: WeightSpreadOption = None,
+    score_steps: ScoreStepsOption = None,
+    confidence_spread: ConfidenceSpreadOption = None,
+    reach_spread: ReachSpreadOption = None,
 ) -> None:
     """Score and rank the backlog; items that cannot be ranked are listed with the reason.
 
@@ -58,6 +89,15 @@ def rank_command(
         top=top,
         include_all=include_all,
         strict=strict,
+        session=session,
+        perturbation={
+            "runs": runs,
+            "seed": seed,
+            "weight_spread": weight_spread,
+            "score_steps": score_steps,
+            "confidence_spread": confidence_spread,
+            "reach_spread": reach_spread,
+        },
     )
     with dialect.output_to(output_file):
         render.render(view, output)

@@ -32,6 +32,13 @@ def report_command(
         ),
     ] = None,
     output: dialect.OutputOption = None,
+    session: Annotated[
+        str | None,
+        typer.Option(
+            help="Add 'Where the room disagrees' from session NAME; stability draws from its ratings.",
+            metavar="NAME",
+        ),
+    ] = None,
     top: Annotated[
         int | None, typer.Option("--top", min=1, metavar="N", help="Show only the first N of the ranking.")
     ] = None,
@@ -58,7 +65,7 @@ def report_command(
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         output_format = "html" if html else "markdown"
     pack = report.meeting_pack(
-        start_dir(ctx), since=since, model=model, limit=top, capacity=capacity, target=output
+        start_dir(ctx), since=since, model=model, limit=top, capacity=capacity, target=output, session=session
     )
     if output_format == "html":
         from backlogctl.render import report_html as renderer

@@ -53,13 +53,23 @@ def _table(items: list[Item]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from backlogctl.render import text
     from backlogctl.render.console import console
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in COLUMNS:
-        table.add_column(column, overflow="fold", max_width=48 if column == "title" else None)
-    for item in items:
-        table.add_row(*(escape(cell) for cell in _row(item).values()))
     out = console()
+    # A narrow terminal loses tags, risk class, kind and owner first, then the title is cut; never the id.
+    columns, rows = text.fit_columns(
+        list(COLUMNS),
+        [list(_row(item).values()) for item in items],
+        out.width,
+        drop=("tags", "risk_class", "kind", "owner"),
+    )
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in columns:
+        table.add_column(
+            column, overflow="fold", no_wrap=column != "title", max_width=48 if column == "title" else None
+        )
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
     out.print(table)
     out.print(f"[dim]{len(items)} item{'s' if len(items) != 1 else ''}[/dim]")

@@ -43,13 +43,19 @@ def as_json(view: RankView) -> dict[str, Any]:
             row["terms"] = [term_data(term) for term in entry.terms]
         if view.stability is not None:
             found = view.stability[entry.item.id]
-            row["stability"] = {"rank_p5": found.low, "rank_p95": found.high, "p_top": round(found.top, 4)}
+            row["stability"] = {
+                "rank_p5": found.low,
+                "rank_p95": found.high,
+                "p_top": round(found.top, 4),
+                "settled": found.settled,
+            }
         items.append(row)
     data: dict[str, Any] = {"model": view.ranking.model, "as_of": view.as_of, "items": items}
     if view.since is not None:
         data["since"] = view.since
     if view.stability is not None:
         data["stability_top"] = view.stability_top
+        data["stability_rule"] = view.stability_rule
     data["left_out"] = [{"id": out.id, "reason": out.reason} for out in view.ranking.left_out]
     return data
 
@@ -135,6 +141,9 @@ def _table(view: RankView) -> None:
                 emit("   " + line, "")
     total = len(view.ranking.entries)
     emit(f"{len(view.entries)} of {total} ranked item{'s' if total != 1 else ''}", "dim")
+    if view.stability is not None:
+        settled = sum(1 for s in view.stability.values() if s.settled)
+        emit(f"{settled} of {len(view.stability)} places settled. {view.stability_rule or ''}".strip(), "dim")
     if view.ranking.left_out:
         emit("", "")
         emit("left out", "bold")
@@ -161,13 +170,22 @@ def _rich_table(view: RankView, rows: list[list[str]]) -> Emit:
 
     emit(_heading(view), "dim")
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in _columns(view):
+    from backlogctl.render import text
+
+    # A narrow terminal loses the extra columns first, then the title is cut; never the id.
+    columns, rows = text.fit_columns(
+        _columns(view),
+        rows,
+        out.width,
+        drop=("main contributors", "inherited", "moved", "rank range"),
+    )
+    for column in columns:
         # Only the title wraps; numbers and contributors stay on one line each.
         table.add_column(
             column,
             overflow="fold",
             no_wrap=column != "title",
-            min_width=12 if column == "title" else None,
+            min_width=12 if column == "title" and out.width >= 80 else None,
             max_width=40 if column == "title" else None,
             justify="right" if column in ("rank", "score") else "left",
         )

@@ -47,7 +47,7 @@ def weights(model: ModelInfo) -> str:
     """The model's terms in one line: business_value 0.5, effort 0.25 (cost)."""
     if model.weights:
         return ", ".join(
-            f"{w.criterion} {w.weight:g}" + (" (cost)" if w.direction == "cost" else "")
+            f"{w.criterion.replace('_', ' ')} {w.weight:g}" + (" (cost)" if w.direction == "cost" else "")
             for w in model.weights
         )
     return model.formula or model.type
@@ -79,7 +79,8 @@ def movement_cell(row: RankedItem, baseline_found: bool) -> Markup:
     symbol, words, css = movement_text(row, baseline_found)
     order = row.movement if row.movement is not None else ""
     return Markup(
-        '<td class="num {}" data-sort="{}"><span aria-hidden="true">{}</span><span class="sr">{}</span></td>'
+        '<td class="num {}" data-label="Movement" data-sort="{}"><span aria-hidden="true">{}</span>'
+        '<span class="sr">{}</span></td>'
     ).format(css, order, symbol, words)
 
 

@@ -21,6 +21,7 @@ def render(pack: Pack) -> str:
         _ranking(pack),
         _matrix(pack),
         _stability(pack),
+        *([_disagreement(pack)] if pack.disagreement is not None else []),
         *([_plan(pack)] if pack.plan is not None else []),
         _changes(pack),
         _due(pack),
@@ -127,6 +128,8 @@ def _stability(pack: Pack) -> str:
     summary = f"{len(stab.settled)} of {len(stab.places)} places are settled" + (
         f"; contested: {contested}." if contested else "."
     )
+    if stab.rule:
+        summary += f"\n\n{cell(stab.rule)}"
     rows: list[list[object]] = [
         [
             p.rank,
@@ -254,3 +257,11 @@ def _blocked(pack: Pack) -> str:
 
 def _waiting(dep: ItemRef) -> str:
     return f"{dep.id} ({dep.status or 'no status'})" if dep.title else f"{dep.id} (no such item)"
+
+
+def _disagreement(pack: Pack) -> str:
+    """`report --session`: the items to discuss first, with each rater's values."""
+    from backlogctl.render.session import results_markdown
+
+    body = results_markdown(pack.disagreement, heading="###", only_discuss=True)
+    return "## Where the room disagrees\n\n" + body

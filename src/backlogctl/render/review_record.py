@@ -29,7 +29,7 @@ def markdown(record: Record) -> str:
     if not record.decisions:
         lines.append("No status changes, no items added or removed.")
     for decision in record.decisions:
-        who = f" ({cell(decision.author)}, {decision.date})" if decision.author else ""
+        who = f" ({cell(decision.author)}, {decision.date[:10]})" if decision.author else ""
         why = f": {cell(decision.why)}" if decision.why else ""
         lines.append(f"- **{cell(decision.id)}** {cell(decision.title)}: {cell(decision.what)}{who}{why}")
     return "\n".join(lines) + "\n"

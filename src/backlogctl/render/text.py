@@ -160,6 +160,42 @@ def truncate(text: str, cells: int) -> str:
     return out.rstrip() + "…"
 
 
+def fit_columns(
+    headers: list[str],
+    rows: list[list[str]],
+    cells: int,
+    *,
+    flexible: str = "title",
+    drop: tuple[str, ...] = (),
+    gap: int = 2,
+) -> tuple[list[str], list[list[str]]]:
+    """A table that fits ``cells`` terminal columns: the ``drop`` columns go first (in that
+    order), then the ``flexible`` column (the title) is cut with "…". Ids are never cut.
+    """
+
+    def natural(index: int) -> int:
+        lines = [line for row in rows for line in row[index].split("\n")]
+        return max([width(headers[index]), *(width(line) for line in lines)])
+
+    headers, rows = list(headers), [list(row) for row in rows]
+    widths = [natural(i) for i in range(len(headers))]
+    for name in drop:
+        if sum(widths) + gap * (len(widths) - 1) <= cells:
+            break
+        if name in headers and name != flexible:
+            index = headers.index(name)
+            del headers[index], widths[index]
+            for row in rows:
+                del row[index]
+    if flexible in headers:
+        index = headers.index(flexible)
+        others = sum(w for i, w in enumerate(widths) if i != index) + gap * (len(widths) - 1)
+        room = max(cells - others, width(flexible), 6)
+        for row in rows:
+            row[index] = truncate(row[index].replace("\n", " "), room)
+    return headers, rows
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     """``"1 item"``, ``"3 items"`` (``words`` for irregular plurals)."""
     return f"{count} {word if count == 1 else (words or word + 's')}"

@@ -69,6 +69,7 @@ def build(
     model: str | None = None,
     today: dt.date | None = None,
     top: int = STABILITY_TOP,
+    session: str | None = None,
     limit: int | None = None,
     capacity: Mapping[str, float] | None = None,
 ) -> Pack:
@@ -90,6 +91,7 @@ def build(
         since_optional=since == LAST_REVIEW,
         stability_top=top,
         gate=prioritise.lint_gate(backlog, problems),
+        session=session,
     )
     ranking = view.ranking
     baseline = _baseline(since, view.since, view.since_error)
@@ -97,6 +99,11 @@ def build(
     moved = view.movement or {}
     titles = {item.id: item.title for item in backlog.items}
     places = (view.stability or {}).values()
+    disagreement = None
+    if session is not None:  # `report --session`: where the room disagrees
+        from backlogctl import sessions
+
+        disagreement = sessions.results(backlog, session)
     return Pack(
         name=config.name,
         generated=today,
@@ -108,8 +115,11 @@ def build(
         left_out=tuple((out.id, words.reason(out.reason), out.status) for out in ranking.left_out),
         field_labels=_labels(changes, config),
         stability=StabilitySummary(
-            top, tuple(Place(p.rank, p.id, titles.get(p.id, ""), p.low, p.high, p.top) for p in places)
+            top,
+            tuple(Place(p.rank, p.id, titles.get(p.id, ""), p.low, p.high, p.top, p.settled) for p in places),
+            rule=view.stability_rule,
         ),
+        disagreement=disagreement,
         changes=changes,
         due=tuple(
             Due(d.id, d.title, d.owner, d.last_reviewed, d.days_since) for d in review.due(backlog, today)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backlogctl.scales import FIBONACCI
 
@@ -115,10 +115,14 @@ class Place:
     low: int
     high: int
     p_top: float | None = None
+    verdict: bool | None = None
+    """Settled by the backlog's own rule (scoring.stability), when the stability analysis gave one."""
 
     @property
     def settled(self) -> bool:
         """The place moves by at most SETTLED_SPREAD, or top-N membership is (almost) certain."""
+        if self.verdict is not None:
+            return self.verdict
         certain = self.p_top is not None and (self.p_top >= SURE or self.p_top <= 1 - SURE)
         return self.high - self.low <= SETTLED_SPREAD or certain
 
@@ -130,6 +134,8 @@ class StabilitySummary:
     top_n: int
     places: tuple[Place, ...]
     note: str | None = None
+    rule: str | None = None
+    """The settled rule with its parameters and what each run moved (scoring.stability)."""
 
     @property
     def settled(self) -> tuple[Place, ...]:
@@ -255,6 +261,8 @@ class Pack:
         return self.field_labels.get(dotted) or dotted.replace("_", " ")
 
     """Items not ranked and why, in words (the same reasons rank gives)."""
+    disagreement: Any = None
+    """`report --session NAME`: the session's results (backlogctl.sessions.Results)."""
 
     @property
     def placed(self) -> tuple[RankedItem, ...]:

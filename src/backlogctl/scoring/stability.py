@@ -25,7 +25,7 @@ from backlogctl.scoring.ranking import Order, Ranking
 if TYPE_CHECKING:
     from backlogctl.scoring.draws import Floats, Ints
 
-__all__ = ["Perturbation", "Settled", "Stability", "draws_for", "stability"]
+__all__ = ["Perturbation", "Settled", "Stability", "configured", "draws_for", "perturbed_scores", "stability"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +39,24 @@ class Settled:
     def __call__(self, low: int, high: int, top: float) -> bool:
         return high - low <= self.places or top >= self.share or top <= 1 - self.share
 
-    def describe(self, top: int) -> str:
-        return (
-            f"settled: its rank range (5th-95th percentile) spans at most {self.places} places, "
-            f"or it is in, or out of, the top {top} in at least {self.share:.0%} of the runs"
+    def describe(self, top: int, settings: Perturbation | None = None, session: str | None = None) -> str:
+        """The rule with its parameters, and what each run moved, in one sentence for the reader."""
+        rule = (
+            f"A place is settled when its rank range (5th-95th percentile) spans at most {self.places} "
+            f"places, or the item is in, or out of, the top {top} in at least {self.share:.0%} of the runs."
         )
+        if settings is None:
+            return rule
+        if session is not None:
+            moved = f"each rated score drawn from one of the raters' values in session {session}"
+        else:
+            moved = (
+                f"scores moved up to {settings.score_steps} step(s) of their scale, confidence by up to "
+                f"{settings.confidence_spread:g}, reach by up to {settings.reach_spread:.0%}"
+            )
+        spread = settings.weight_spread
+        weights = f"weights by a factor in [{1 - spread:g}, {1 + spread:g}]" if spread else "weights fixed"
+        return f"{rule} Runs: {settings.runs} (seed {settings.seed}), {moved}; {weights}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +69,31 @@ class Stability:
     high: int
     top: float
     settled: bool = False
+
+
+def configured(config: Config, **overrides: float | int | None) -> tuple[Perturbation, Settled]:
+    """The perturbation and settled rule of ``scoring.stability``, with options given on the command line."""
+    declared = config.scoring.stability
+    values = {
+        "runs": declared.runs,
+        "seed": declared.seed,
+        "weight_spread": declared.weight_spread,
+        "score_steps": declared.score_steps,
+        "confidence_spread": declared.confidence_spread,
+        "reach_spread": declared.reach_spread,
+    }
+    values.update({key: value for key, value in overrides.items() if value is not None and key in values})
+    return Perturbation(**values), Settled(declared.settled_places, declared.settled_share)  # type: ignore[arg-type]
+
+
+def perturbed_scores(
+    ranking: Ranking,
+    settings: Perturbation | None = None,
+    ratings: Mapping[str, Mapping[str, Sequence[float]]] | None = None,
+) -> Iterator[dict[str, dict[str, float]]]:
+    """One ``{item id: {score name: value}}`` per run: the inputs each run ranks by (`plan --stability`)."""
+    for drawn in draws_for(ranking, settings, ratings):
+        yield from drawn.score_sets()
 
 
 def draws_for(

@@ -100,10 +100,10 @@ class Cache:
         if not self.dirty and len(self.new) == len(self.old):
             return
         try:
+            from backlogctl.store.write import write_atomic
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            temporary.write_bytes(marshal.dumps((self.format, self.new)))
-            os.replace(temporary, self.path)
+            write_atomic(self.path, marshal.dumps((self.format, self.new)), 0o600)
         except Exception:
             return
 

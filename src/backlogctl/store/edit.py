@@ -378,6 +378,14 @@ def _replacement(
     new = _dump(value, key_node.start_mark.column, like, newline, flow=bool(parent.flow_style))
     if not empty and _keeps_breaks(value_node, text) and text[end - 1 : end] == "\n":
         new += newline  # the old value's final line break went with it
+    elif newline in new:
+        # A comment after the old one-line value would end up inside the new block: keep it on the key line.
+        breaks = text.find("\n", end)
+        rest = text[end : breaks if breaks >= 0 else len(text)].rstrip("\r")
+        if rest.strip().startswith("#"):
+            header = new.index(newline)
+            new = new[:header] + rest + new[header:]
+            end += len(rest)
     return start, end, new
 
 

@@ -63,6 +63,21 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def write_atomic(path: Path, data: bytes, mode: int) -> None:
+    """Put ``data`` at ``path`` all at once: a fsynced temporary file beside it, renamed over it.
+
+    Readers see the old file or the new one, never a mix; after a crash the old
+    one survives. The folder is synced so the rename itself is durable.
+    """
+    temp = _temp_beside(path, data, mode)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
 def encode(text: str, bom: bool) -> bytes:
     return ((BOM if bom else "") + text).encode("utf-8")
 
@@ -87,13 +102,7 @@ def replace(path: Path, text: str, *, expected: bytes, bom: bool = False) -> Non
                     "the file changed while it was being edited; nothing was written, run the command again",
                     path=path,
                 )
-            temp = _temp_beside(target, data, target.stat().st_mode & 0o7777)
-            try:
-                os.replace(temp, target)
-            except BaseException:
-                temp.unlink(missing_ok=True)
-                raise
-            _sync_folder(target.parent)
+            write_atomic(target, data, target.stat().st_mode & 0o7777)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}; nothing was changed", path=path) from None
 
@@ -132,10 +141,4 @@ def restore(path: Path, data: bytes | None) -> None:
         return
     mode = path.stat().st_mode & 0o7777 if current is not None else 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_beside(path, data, mode)
-    try:
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    write_atomic(path, data, mode)

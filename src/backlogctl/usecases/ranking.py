@@ -6,6 +6,7 @@ and left out for the same reasons in the table and in the meeting pack.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,8 @@ class RankingView:
     movement: dict[str, int | None] | None = None
     stability: dict[str, Stability] | None = None
     stability_top: int = STABILITY_TOP
+    stability_rule: str | None = None
+    """The settled rule with its parameters, and what each run moved."""
     explain: bool = False
     notes: list[str] = field(default_factory=list)
     then: Backlog | None = None
@@ -56,12 +59,16 @@ def ranking_view(
     since_optional: bool = False,
     stability_top: int | None = None,
     gate: Gate | None = None,
+    session: str | None = None,
+    perturbation: Mapping[str, float | int | None] | None = None,
 ) -> RankingView:
     """Rank ``backlog`` behind the lint gate; with ``since``, the movement against that revision.
 
     ``since`` is resolved once; with ``since_optional`` a revision that cannot
     be resolved is kept in ``since_error`` instead of failing. With
-    ``stability_top`` the stability runs reuse this ranking and report P(top N).
+    ``stability_top`` the stability runs reuse this ranking and report P(top N); their sizes come
+    from ``scoring.stability`` with ``perturbation`` on top, or, with ``session``, the scores are
+    drawn from that session's ratings (weights fixed unless a weight spread is given).
     """
     from backlogctl import prioritise, scoring
 
@@ -86,10 +93,30 @@ def ranking_view(
             )
             view.movement = scoring.movement(view.ranking, then)
     if stability_top is not None:
-        view.stability_top = stability_top
-        found = scoring.stability(view.ranking, backlog.config, top=stability_top)
-        view.stability = {s.id: s for s in found}
+        _stability(view, backlog, stability_top, session, dict(perturbation or {}))
     return view
+
+
+def _stability(
+    view: RankingView, backlog: Backlog, top: int, session: str | None, sizes: dict[str, float | int | None]
+) -> None:
+    from backlogctl import scoring
+    from backlogctl.scoring.stability import configured
+
+    ratings = None
+    if session is not None:
+        from backlogctl import sessions
+
+        ratings = sessions.stability_ratings(backlog, session)
+        if sizes.get("weight_spread") is None:
+            sizes["weight_spread"] = 0.0
+    settings, rule = configured(backlog.config, **sizes)
+    view.stability_top = top
+    found = scoring.stability(
+        view.ranking, backlog.config, top=top, settings=settings, ratings=ratings, settled=rule
+    )
+    view.stability = {s.id: s for s in found}
+    view.stability_rule = rule.describe(top, settings, session)
 
 
 def rank(
@@ -104,10 +131,14 @@ def rank(
     top: int | None = None,
     include_all: bool = False,
     strict: bool = False,
+    session: str | None = None,
+    perturbation: Mapping[str, float | int | None] | None = None,
 ) -> RankingView:
     """The `rank` command: the backlog (at ``as_of``, or the working tree) ranked and compared."""
     if model is not None and formula is not None:
         raise InputError("use either --model or --formula, not both")
+    if session is not None and not stability:
+        raise InputError("--session goes with --stability (rank --stability --session NAME)")
     as_of_sha = None
     if as_of is None:
         from backlogctl import backlog as backlog_module
@@ -126,6 +157,8 @@ def rank(
         strict=strict,
         since=since,
         stability_top=(top or STABILITY_TOP) if stability else None,
+        session=session,
+        perturbation=perturbation,
     )
     view.top, view.as_of, view.explain = top, as_of_sha, explain
     return view
