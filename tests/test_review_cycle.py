@@ -141,3 +141,20 @@ def test_an_invalid_tag_prefix_is_a_configuration_error(git_backlog: Path, run: 
     assert result.exit_code == 2
     assert "backlog.yaml" in result.stderr and "tag_prefix" in result.stderr
     assert not (git_backlog / "reviews").exists()
+
+
+def test_the_why_reaches_history_changes_and_the_record(git_backlog: Path, run: Run) -> None:
+    git(git_backlog, "tag", "start")
+    item_id, _ = new(run, "Churn prediction", "--commit")
+    why = "Finance moved it to Q2"
+    assert run("set", item_id, "status=parked", "--commit", "-m", why).exit_code == 0
+    history = run("history", item_id, "--format", "json").stdout
+    assert why in history
+    assert f"why: {why}" in run("history", item_id).stdout
+    changes = run("changes", "--since", "start", "--format", "json").stdout
+    assert '"message": "' in changes
+    assert why in changes
+    assert run("review", "close", "-m", "closed after the weekly meeting").exit_code == 0
+    record = (git_backlog / "reviews" / f"{TODAY}.md").read_text(encoding="utf-8")
+    assert f"status proposed → parked (Test Author, 2026-11-01): {why}" in record
+    assert "closed after the weekly meeting" in git(git_backlog, "log", "-1", "--format=%B")
