@@ -244,8 +244,6 @@ def _apply(
     expected: dict[str, Any] | None = None,
     removed: list[str] | None = None,
 ) -> Edited:
-    from backlogctl import history
-
     label = entry.id or entry.path.stem
     document = store.read_document(entry.path)
     data = document.data()
@@ -258,6 +256,16 @@ def _apply(
     if not force:
         check_edit(backlog, entry, text)
 
+    save_edit(backlog, entry, document, text, result, why=why, commit=commit)
+    return result
+
+
+def save_edit(
+    backlog: Any, entry: Any, document: Any, text: str, result: Edited, *, why: str | None, commit: bool
+) -> None:
+    """Write one item's new text (compare-and-swap against ``document``), committing it with ``--commit``."""
+    from backlogctl import history
+
     def write() -> Edited:
         store.replace(entry.path, text, expected=document.raw, bom=document.bom)
         return result
@@ -267,10 +275,9 @@ def _apply(
         write,
         touches=[entry.path],
         written=lambda r: [r.path],
-        message=lambda r: history.full_message(f"{label}: {r.summary()}", why),
+        message=lambda r: history.full_message(f"{result.id}: {r.summary()}", why),
         commit=commit,
     )
-    return result
 
 
 def _reads_back(before: Any, after: Any, assigned: dict[str, Any], removed: list[str], path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from backlogctl import store
-from backlogctl.editing import Edited, edit_problems, load_entry
+from backlogctl.editing import Edited, edit_problems, load_entry, save_edit
 from backlogctl.errors import ConflictError, InputError
 
 HEADER = "# backlogctl: this edit was not saved. Fix what is listed below and save again,\n"
@@ -62,19 +62,8 @@ def edit(
         if not result.changed:
             return result
 
-        def write() -> Edited:
-            store.replace(entry.path, text, expected=document.raw, bom=document.bom)
-            return result
-
         try:
-            _, result.commit = history.commit_change(
-                backlog.root,
-                write,
-                touches=[entry.path],
-                written=lambda r: [r.path],
-                message=lambda r: history.full_message(f"{label}: {r.summary()}", why),
-                commit=commit,
-            )
+            save_edit(backlog, entry, document, text, result, why=why, commit=commit)
         except ConflictError as exc:
             keep = True
             raise ConflictError(
