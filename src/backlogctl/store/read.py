@@ -50,6 +50,15 @@ _yaml: Any = None
 _pure_yaml: Any = None
 
 
+LIBYAML_MISREADS = re.compile(r"(?<![^\s\[{,])[&*][-0-9A-Za-z_]*[:?]")
+"""An anchor or alias whose name holds ``:`` or ``?`` (``&x:y``), which YAML 1.2 allows.
+
+libyaml ends the name there and reads the rest as the value (``a: &x:y 1`` as
+``a: ":y 1"``) where ruamel's own parser and yaml-rs read ``a: 1``: such text
+goes to ruamel's parser.
+"""
+
+
 def _loader() -> Any:
     global _yaml
     if _yaml is None:
@@ -69,11 +78,13 @@ def _load(text: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError
 
     global _pure_yaml
+    if _pure_yaml is None:
+        _pure_yaml = _safe_yaml(pure=True)
+    if LIBYAML_MISREADS.search(text):
+        return _pure_yaml.load(text)
     try:
         return _loader().load(text)
     except MarkedYAMLError as refused:
-        if _pure_yaml is None:
-            _pure_yaml = _safe_yaml(pure=True)
         try:
             return _pure_yaml.load(text)
         except Exception:
