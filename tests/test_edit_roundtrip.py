@@ -64,6 +64,17 @@ def test_setting_the_same_value_twice_is_stable(data: st.DataObject) -> None:
     ) == store.parse(once, Path("x"))
 
 
+def test_an_alias_is_replaced_as_a_whole_and_never_edited_through() -> None:
+    text = "base: &b\n  k: 1\nother: *b  # shared\nlast: 2\n"
+    # The alias's own text is the value: the anchored mapping and the comment stay.
+    assert store.set_value(text, "other", 5) == "base: &b\n  k: 1\nother: 5  # shared\nlast: 2\n"
+    # Editing a field through *b would change base too.
+    with pytest.raises(InputError, match=r"other is an alias \(\*b\)"):
+        store.set_value(text, "other.k", 2)
+    with pytest.raises(InputError, match=r"other is an alias \(\*b\)"):
+        store.remove_value(text, "other.k")
+
+
 def _yaml_arg(value: Any) -> str:
     """A value as the command line gives it: YAML text (JSON is YAML 1.2)."""
     if isinstance(value, dt.date):
