@@ -13,8 +13,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable
@@ -26,6 +24,7 @@ import pytest
 
 from backlogctl import store
 from backlogctl.errors import InputError
+from tests.helpers import without_privileges
 
 CORPUS = Path(__file__).parent / "bad-inputs"
 
@@ -432,28 +431,13 @@ def test_edit_keeps_permissions_and_leaves_no_temp_files(
     assert sorted(p.name for p in (backlog / "items").iterdir()) == [".gitkeep", good_item.name]
 
 
-def _without_privileges(backlog: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run backlogctl as a process with every capability dropped (setpriv), so that even
-    root obeys file modes: without CAP_DAC_OVERRIDE a read-only folder is read-only."""
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("setpriv (util-linux) is needed to drop root's capabilities")
-    command = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--"]
-    command += [sys.executable, "-m", "backlogctl", "-C", str(backlog), *args]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
-
-
 def test_read_only_item_is_refused_cleanly(backlog: Path, good_item: Path, run: Callable[..., Any]) -> None:
     before = good_item.read_bytes()
     (backlog / "items").chmod(0o555)
     good_item.chmod(0o444)
     try:
-        if os.geteuid() == 0:
-            done = _without_privileges(backlog, "set", "AI-1", "owner=carla")
-            code, output = done.returncode, done.stdout + done.stderr
-        else:
-            result = run("set", "AI-1", "owner=carla")
-            code, output = result.exit_code, result.output
+        done = without_privileges(backlog, "set", "AI-1", "owner=carla")
+        code, output = done.returncode, done.stdout + done.stderr
     finally:
         (backlog / "items").chmod(0o755)
         good_item.chmod(0o644)
