@@ -1,4 +1,4 @@
-"""The MCP tools as plain functions: each makes the CLI's core call and returns the CLI's JSON.
+"""The MCP tools as Python functions: each makes the CLI's core call and returns the CLI's JSON.
 
 No MCP here; `server.py` puts these on the wire. Read tools answer exactly what
 `backlogctl <command> --format json` prints for the same request. Write tools
@@ -44,7 +44,7 @@ _HASH = {
 }
 
 
-def _plain(value: Any) -> dict[str, Any]:
+def _cli_json(value: Any) -> dict[str, Any]:
     import json
 
     from backlogctl.render import jsonout
@@ -61,7 +61,7 @@ def list_items(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     found = items.list_items(
         folder, statuses=args.get("status"), tags=args.get("tag"), owner=args.get("owner")
     )
-    return _plain(listing.as_json(found.items))
+    return _cli_json(listing.as_json(found.items))
 
 
 def show_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def show_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.usecases import items
 
     shown = items.show_item(folder, args["id"])
-    return _plain(detail.as_json(shown.backlog, shown.entry))
+    return _cli_json(detail.as_json(shown.backlog, shown.entry))
 
 
 def rank(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def rank(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
         top=args.get("top"),
         include_all=bool(args.get("all", False)),
     )
-    return _plain(ranking.as_json(view))
+    return _cli_json(ranking.as_json(view))
 
 
 def lint(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -95,13 +95,13 @@ def lint(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.render import problems
 
     outcome = run_lint(folder, [Path(p) for p in args.get("paths") or []])
-    return _plain(problems.as_json(outcome.problems, outcome.items))
+    return _cli_json(problems.as_json(outcome.problems, outcome.items))
 
 
 def history(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.usecases import audit
 
-    return _plain(audit.item_history(folder, args["id"]))
+    return _cli_json(audit.item_history(folder, args["id"]))
 
 
 def changes(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def changes(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     view = audit.changes(
         folder, since=args.get("since"), until=args.get("until") or "HEAD", with_titles=False
     )
-    return _plain(view.changes)
+    return _cli_json(view.changes)
 
 
 def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.usecases import audit
 
     due = audit.review_due(folder)
-    return _plain(render.due_json(due.items, due.cadence_days))
+    return _cli_json(render.due_json(due.items, due.cadence_days))
 
 
 def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
         calibrated=bool(args.get("calibrated", False)),
         stability_runs=int(args.get("runs", 200)) if args.get("stability") else 0,
     )
-    return _plain(plan_json(found))
+    return _cli_json(plan_json(found))
 
 
 def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
         before_write=lambda path, body: refuse_lint_errors(backlog_dir.root, path, body),
     )
     raw = store.read_document(created.path).raw
-    return _plain(
+    return _cli_json(
         {
             "id": created.id,
             "path": created.path.relative_to(backlog_dir.root).as_posix(),
@@ -188,7 +188,7 @@ def set_fields(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
         guard(store.read_document(entry.path).raw, None)  # a stale hash is refused before any work
     edit = authoring.set_fields(entry.path, dict(fields), before_write=guard)
     raw = store.read_document(entry.path).raw
-    return _plain(
+    return _cli_json(
         {
             "id": entry.id,
             "path": backlog.relative(entry.path),

@@ -93,8 +93,8 @@ def _fallback(error: UnicodeError) -> tuple[str, int]:
     for char in error.object[error.start : error.end]:
         stand_in = _STAND_INS.get(char)
         if stand_in is None:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            stand_in = plain or "?"
+            ascii_form = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+            stand_in = ascii_form or "?"
         out.append(stand_in)
     return "".join(out), error.end
 
