@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backlogctl.config import Config
+from backlogctl.graph import components
 from backlogctl.ids import natural_key
 from backlogctl.model import Item, RiskClass
 from backlogctl.scoring.models import Compiled, Score, Term, score_with, select
@@ -216,51 +217,6 @@ class Order:
                     placed.append(stack.pop())
                     pending.pop()
         return placed
-
-
-def components(graph: Mapping[str, list[str]]) -> list[list[str]]:
-    """Strongly connected components, each listed after every component it reaches.
-
-    Tarjan's algorithm without recursion (dependency chains may be thousands long).
-    """
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-    for root in graph:
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(graph[root]))]
-        while work:
-            node, successors = work[-1]
-            for successor in successors:
-                if successor not in index:
-                    index[successor] = low[successor] = len(index)
-                    stack.append(successor)
-                    on_stack.add(successor)
-                    work.append((successor, iter(graph[successor])))
-                    break
-                if successor in on_stack:
-                    low[node] = min(low[node], index[successor])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    members: list[str] = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        members.append(member)
-                        if member == node:
-                            break
-                    found.append(members)
-    return found
 
 
 def tie_key(item: Item) -> tuple[float, dt.date, tuple[str, int, str]]:
