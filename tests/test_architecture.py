@@ -12,15 +12,23 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backlogctl"
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
+def _imported(tree: ast.AST) -> set[str]:
+    """Dotted modules a tree imports (``from backlogctl import x`` counts as ``backlogctl.x``)."""
+    found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            if node.module == "backlogctl":
+                found.update(f"backlogctl.{alias.name}" for alias in node.names)
+            else:
+                found.add(node.module)
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level packages ``path`` imports."""
+    return {name.split(".")[0] for name in _imported(ast.parse(path.read_text(encoding="utf-8")))}
 
 
 def _modules() -> list[Path]:
@@ -78,9 +86,8 @@ def test_the_git_check_sees_a_git_call() -> None:
 HEAVY = ("pydantic", "ruamel", "git", "jinja2", "mcp", "python_calamine", "openpyxl", "highspy", "numpy")
 
 
-@pytest.mark.parametrize("args", [["--version"], ["--help"]])
-def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
-    # typer itself renders --help with rich; everything of ours waits for a command.
+def _loaded_after(args: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has imported after running ``backlogctl ARGS``."""
     code = (
         "import sys\n"
         "from backlogctl.cli import app\n"
@@ -88,26 +95,22 @@ def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
         f"    app({args!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
+        f"print('LOADED', [m for m in {modules!r} if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert "HEAVY []" in out
+    line = next(line for line in out.splitlines() if line.startswith("LOADED "))
+    return ast.literal_eval(line.removeprefix("LOADED "))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
+    # typer itself renders --help with rich; everything of ours waits for a command.
+    assert _loaded_after(args, HEAVY) == []
 
 
 @pytest.mark.parametrize("args", [["plan", "--help"], ["calibrate", "--help"]])
 def test_plan_help_does_not_import_the_solver(args: list[str]) -> None:
-    code = (
-        "import sys\n"
-        "from backlogctl.cli import app\n"
-        "try:\n"
-        f"    app({args!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('SOLVER', [m for m in ('highspy', 'numpy') if m in sys.modules])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert "SOLVER []" in out
+    assert _loaded_after(args, ("highspy", "numpy")) == []
 
 
 # --- The layers: a thin CLI over a core that knows nothing of the terminal ---
@@ -122,17 +125,8 @@ def _core_modules() -> list[Path]:
 
 
 def _backlogctl_imports(tree: ast.AST) -> set[str]:
-    """Dotted backlogctl modules a tree imports (``from backlogctl import x`` counts as backlogctl.x)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names if alias.name.startswith("backlogctl"))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "backlogctl":
-                found.update(f"backlogctl.{alias.name}" for alias in node.names)
-            elif node.module.startswith("backlogctl."):
-                found.add(node.module)
-    return found
+    """Dotted backlogctl modules a tree imports."""
+    return {name for name in _imported(tree) if name.startswith("backlogctl.")}
 
 
 def test_no_core_module_imports_the_terminal_layers() -> None:
