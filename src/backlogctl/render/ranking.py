@@ -56,7 +56,11 @@ def as_json(view: RankView) -> dict[str, Any]:
     if view.stability is not None:
         data["stability_top"] = view.stability_top
         data["stability_rule"] = view.stability_rule
-    data["left_out"] = [{"id": out.id, "reason": out.reason} for out in view.ranking.left_out]
+    from backlogctl.render.text import with_hint
+
+    data["left_out"] = [
+        {"id": out.id, "reason": with_hint(out.reason, out.hint)} for out in view.ranking.left_out
+    ]
     return data
 
 
@@ -214,9 +218,7 @@ def left_out_lines(ranking: Ranking) -> list[str]:
     """Why items are not ranked; items held back only by their status share one line per status."""
     from backlogctl.render import text
 
-    return text.left_out_lines(
-        ((out.id, out.reason, out.status) for out in ranking.left_out), hint=" (--all ranks it)"
-    )
+    return text.left_out_lines((out.id, out.reason, out.status, out.hint) for out in ranking.left_out)
 
 
 def _csv(view: RankView) -> None:

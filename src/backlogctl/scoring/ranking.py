@@ -32,11 +32,16 @@ class Ranked:
 
 @dataclass(frozen=True, slots=True)
 class LeftOut:
-    """An item the ranking left out, and why; ``status`` is set when its status alone held it back."""
+    """An item the ranking left out, and why; ``status`` is set when its status alone held it back.
+
+    ``hint`` says what would rank it anyway (``--all ranks it``): the CLI's renderers
+    show it after the reason, the meeting pack leaves it off; the reason never carries it.
+    """
 
     id: str
     reason: str
     status: str | None = None
+    hint: str | None = None
 
 
 @dataclass(slots=True)
@@ -58,8 +63,12 @@ def gate(item: Item, config: Config, include_all: bool) -> str | None:
     if item.risk_class == RiskClass.UNACCEPTABLE:
         return "risk class unacceptable: never ranked"
     if not include_all and item.status not in config.statuses.rankable:
-        return f"status {item.status or '(none)'} is not rankable (--all ranks it)"
+        return f"status {item.status or '(none)'} is not rankable"
     return None
+
+
+ALL_RANKS_IT = "--all ranks it"
+"""The hint on an item held back by its status alone."""
 
 
 def _held_by_status(item: Item, config: Config) -> bool:
@@ -102,7 +111,8 @@ def rank_with(
         if reason is None and item.id in chosen:
             reason = "duplicate id: another item file has the same id"
         if reason is not None or result is None:
-            ranking.left_out.append(LeftOut(item.id, reason or "not scored", held))
+            hint = ALL_RANKS_IT if held is not None else None
+            ranking.left_out.append(LeftOut(item.id, reason or "not scored", held, hint))
             continue
         scored[item.id] = result
         chosen[item.id] = item
