@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -186,13 +187,25 @@ def _commands(tree: ast.Module) -> list[ast.FunctionDef]:
     ]
 
 
-def thin_violations(source: str) -> list[str]:
-    """Commands in ``source`` that call more than one core function (their cli helpers included)."""
+def _tools(tree: ast.Module) -> list[ast.FunctionDef]:
+    """MCP tools in agent/tools.py: its public functions (``_name`` is a helper)."""
+    return [node for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")]
+
+
+def thin_violations(
+    source: str, entry_points: Callable[[ast.Module], list[ast.FunctionDef]] = _commands
+) -> list[str]:
+    """Commands (or tools) in ``source`` that call more than one core function (their helpers included)."""
     tree = ast.parse(source)
     module_names = _core_names(tree)  # type: ignore[arg-type]
-    helpers = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.decorator_list}
+    commands = entry_points(tree)
+    helpers = {
+        n.name: n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and not n.decorator_list and n not in commands
+    }
     found = []
-    for command in _commands(tree):
+    for command in commands:
         calls = _core_calls(command, module_names)
         called = {
             n.func.id for n in ast.walk(command) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
@@ -209,6 +222,12 @@ def test_every_command_is_parse_one_core_call_render() -> None:
     for path in sorted((PACKAGE / "cli").glob("*.py")):
         offenders += [f"cli/{path.name}: {v}" for v in thin_violations(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_every_mcp_tool_is_one_core_call() -> None:
+    source = (PACKAGE / "agent" / "tools.py").read_text(encoding="utf-8")
+    assert len(_tools(ast.parse(source))) >= 10
+    assert thin_violations(source, _tools) == []
 
 
 def test_the_thin_cli_check_sees_two_core_calls() -> None:

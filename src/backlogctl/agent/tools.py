@@ -1,9 +1,9 @@
-"""The MCP tools as Python functions: each makes the CLI's core call and returns the CLI's JSON.
+"""The MCP tools as Python functions: each makes one core call and returns the CLI's JSON.
 
 No MCP here; `server.py` puts these on the wire. Read tools answer exactly what
 `backlogctl <command> --format json` prints for the same request. Write tools
-go through the same core functions as `new` and `set`, refuse a result with
-lint errors, and take the content hash `show_item` reports for compare-and-swap.
+call `usecases.guarded`: the core functions of `new` and `set`, refusing a result
+with lint errors, with the content hash `show_item` reports for compare-and-swap.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from backlogctl.errors import ConflictError, InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,64 +135,19 @@ def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import authoring, config, history, store
-    from backlogctl.agent.guard import refuse_lint_errors
+    from backlogctl.usecases import guarded
 
-    backlog_dir = config.load(folder)
-    fields = dict(args.get("fields") or {})
-    fields.update({k: args[k] for k in ("kind", "owner") if args.get(k) is not None})
-    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
-    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
-    text = authoring.draft(backlog_dir, args["title"], fields)
-    created = authoring.create_drafted(
-        backlog_dir,
-        args["title"],
-        text,
-        taken=taken,
-        before_write=lambda path, body: refuse_lint_errors(backlog_dir.root, path, body),
+    created = guarded.create_item(
+        folder, args["title"], dict(args.get("fields") or {}), kind=args.get("kind"), owner=args.get("owner")
     )
-    raw = store.read_document(created.path).raw
-    return _cli_json(
-        {
-            "id": created.id,
-            "path": created.path.relative_to(backlog_dir.root).as_posix(),
-            "hash": store.content_hash(raw),
-        }
-    )
+    return _cli_json(created)
 
 
 def set_fields(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import authoring, query, store
-    from backlogctl import backlog as backlog_module
-    from backlogctl.agent.guard import refuse_lint_errors
+    from backlogctl.usecases import guarded
 
-    backlog = backlog_module.load(folder)
-    entry = query.entry_for(backlog, args["id"])
-    fields = args["fields"]
-    if not isinstance(fields, dict) or not fields:
-        raise InputError("fields: give at least one {dotted.field: value}")
-    expected = args.get("expected_hash")
-
-    def guard(old: bytes, text: str | None) -> None:
-        if expected is not None and store.content_hash(old) != expected:
-            raise ConflictError(
-                "the item changed since you read it (expected_hash differs); read it again with show_item",
-                path=entry.path,
-            )
-        if text is not None:
-            refuse_lint_errors(backlog.root, entry.path, text)
-
-    if expected is not None:
-        guard(store.read_document(entry.path).raw, None)  # a stale hash is refused before any work
-    edit = authoring.set_fields(entry.path, dict(fields), before_write=guard)
-    raw = store.read_document(entry.path).raw
     return _cli_json(
-        {
-            "id": entry.id,
-            "path": backlog.relative(entry.path),
-            "changes": [{"field": f, "old": old, "new": new} for f, old, new in edit.changes],
-            "hash": store.content_hash(raw),
-        }
+        guarded.set_fields(folder, args["id"], args["fields"], expected_hash=args.get("expected_hash"))
     )
 
 
