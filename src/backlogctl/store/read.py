@@ -81,14 +81,23 @@ def _load(text: str) -> Any:
     if _pure_yaml is None:
         _pure_yaml = _safe_yaml(pure=True)
     if LIBYAML_MISREADS.search(text):
-        return _pure_yaml.load(text)
+        return _load_pure(text)
     try:
         return _loader().load(text)
     except MarkedYAMLError as refused:
         try:
-            return _pure_yaml.load(text)
+            return _load_pure(text)
         except Exception:
             raise refused from None
+
+
+def _load_pure(text: str) -> Any:
+    try:
+        return _pure_yaml.load(text)
+    finally:
+        # ruamel keeps a document's `%YAML 1.1` on the reused loader: every later
+        # file would read as YAML 1.1 (`[12:30:45]` as 45045). Forget it.
+        _pure_yaml.version = None
 
 
 def decode(raw: bytes, path: Path) -> str:
