@@ -135,15 +135,6 @@ def test_bad_files_are_reported_not_cached(tmp_path: Path) -> None:
         assert "line" in str(loaded[0].error) or loaded[0].error.line is not None
 
 
-def test_a_yaml_1_1_document_does_not_change_how_later_ones_read(tmp_path: Path) -> None:
-    """The exact path's fallback loader once kept a ``%YAML 1.1`` directive for every later document."""
-    flow = "value: [12:30:45, https://example.org]\n"  # the C scanner refuses it: the fallback reads it
-    assert read.parse("%YAML 1.1\n---\n" + flow, tmp_path / "old.yaml") == {
-        "value": [45045, "https://example.org"]
-    }
-    assert read.parse(flow, tmp_path / "new.yaml") == {"value": ["12:30:45", "https://example.org"]}
-
-
 def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "AI-2-pipe.yaml"
     os.mkfifo(fifo)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from backlogctl import cache
-from backlogctl.history.walk import CommitInfo, from_plain, to_plain
+from backlogctl.history.walk import CommitInfo, from_rows, to_rows
 
 VERSION = "6"
 KEEP_CHAINS = 8
@@ -122,13 +122,13 @@ class HistoryCache:
         key = f"{folder}\x1f{base}\x1f{tip}"
         rows = self._read("SELECT commits FROM chains WHERE repo = ? AND key = ?", (key,))
         try:
-            return from_plain(marshal.loads(rows[0][0])) if rows else None
+            return from_rows(marshal.loads(rows[0][0])) if rows else None
         except _ERRORS:
             return None
 
     def store_chain(self, folder: str, base: str, tip: str, commits: list[CommitInfo]) -> None:
         try:
-            blob = marshal.dumps(to_plain(commits))
+            blob = marshal.dumps(to_rows(commits))
         except _ERRORS:
             return
         row = (self.repo, f"{folder}\x1f{base}\x1f{tip}", blob, time.time_ns())

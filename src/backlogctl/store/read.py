@@ -47,6 +47,7 @@ def _safe_yaml(pure: bool = False) -> Any:
 
 
 _yaml: Any = None
+_pure_yaml: Any = None
 
 
 def _loader() -> Any:
@@ -67,15 +68,20 @@ def _load(text: str) -> Any:
     """
     from ruamel.yaml.error import MarkedYAMLError
 
+    global _pure_yaml
     try:
         return _loader().load(text)
     except MarkedYAMLError as refused:
+        if _pure_yaml is None:
+            _pure_yaml = _safe_yaml(pure=True)
         try:
-            # A fresh one each time (rare, ~0.1 ms): the pure loader keeps a document's
-            # ``%YAML 1.1`` for every later document, which would then read 12:30:45 as 45045.
-            return _safe_yaml(pure=True).load(text)
+            return _pure_yaml.load(text)
         except Exception:
             raise refused from None
+        finally:
+            # ruamel keeps a document's `%YAML 1.1` on the reused loader: every later
+            # file would read as YAML 1.1 (`[12:30:45]` as 45045). Forget it.
+            _pure_yaml.version = None
 
 
 def decode(raw: bytes, path: Path) -> str:
