@@ -31,7 +31,7 @@ def answers(root: Path) -> tuple[Any, ...]:
     """What each of the three caches feeds: item data, an item's history, the highest branch ids."""
     return (
         titles(root),
-        jsonout.plain(audit.item_history(root, "AI-1")),
+        jsonout.to_json_value(audit.item_history(root, "AI-1")),
         dict(history.branch_highest_ids(root, "items")),
     )
 
@@ -60,13 +60,13 @@ def test_one_switch_turns_every_cache_off(git_backlog: Path, monkeypatch: pytest
     monkeypatch.setattr(parse_cache, "RACY_SECONDS", 0)  # the items were written a moment ago
     monkeypatch.setenv("BACKLOGCTL_NO_CACHE", "1")
     cold = answers(git_backlog)
-    jsonout.plain(audit.item_history(git_backlog, "AI-3"))
+    jsonout.to_json_value(audit.item_history(git_backlog, "AI-3"))
     assert not cachefile.location().exists(), "the switch writes nothing"
     assert not cachefile.folder().exists()
 
     monkeypatch.delenv("BACKLOGCTL_NO_CACHE")
     assert answers(git_backlog) == cold  # fills the cache
-    jsonout.plain(audit.item_history(git_backlog, "AI-3"))
+    jsonout.to_json_value(audit.item_history(git_backlog, "AI-3"))
     poison(cachefile.location())
     served = answers(git_backlog)
     assert served[0] == {"AI-1": "Poisoned", "AI-3": "Poisoned"}, "the parse cache answers"
