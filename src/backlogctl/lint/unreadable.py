@@ -61,7 +61,7 @@ def merge_conflict(ctx: Context) -> Iterator[Finding]:
 def not_a_mapping(ctx: Context) -> Iterator[Finding]:
     """The file holds a mapping of field: value, not a list, a scalar or nothing."""
     for entry, error in _failed(ctx, "not-a-mapping"):
-        yield Finding(entry, error.message.replace("an item file", "an item"), line=1, column=error.column)
+        yield Finding(entry, error.message, line=1, column=error.column)
 
 
 @rule(
