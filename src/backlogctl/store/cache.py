@@ -25,7 +25,7 @@ from typing import Any
 
 from backlogctl import __version__
 
-LOADER_REVISION = 4
+LOADER_REVISION = 5
 """Bump whenever what the loader accepts or returns changes: cached data of an
 older loader must not outlive it (the version alone does not change between
 commits)."""
