@@ -26,7 +26,7 @@ from typing import Any
 
 from backlogctl import cache
 
-LOADER_REVISION = 5
+LOADER_REVISION = 6
 """Bump whenever what the loader accepts or returns changes: cached data of an
 older loader must not outlive it (the version alone does not change between
 commits)."""
