@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -187,10 +187,29 @@ def share_fields_sets(model: BaseModel, shared: dict[tuple[str, ...], set[str]])
     else:
         object.__setattr__(model, "__pydantic_fields_set__", found)
     values = model.__dict__
-    for name in fields_set:  # a nested model left at its default has no fields set
-        value = values.get(name)
+    for name in _nested(type(model)):
+        value = values[name]
         if isinstance(value, BaseModel):
             share_fields_sets(value, shared)
+
+
+_NESTED: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _nested(kind: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``kind`` that hold a model (``scores``, ``resources``...), found once per class."""
+    found = _NESTED.get(kind)
+    if found is None:
+        found = _NESTED[kind] = tuple(
+            name for name, info in kind.model_fields.items() if _holds_model(info.annotation)
+        )
+    return found
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel)
+    return any(_holds_model(arg) for arg in get_args(annotation))
 
 
 def entries_from(loaded: list[store.Loaded], *, models: bool = True, model: type[Item] = Item) -> list[Entry]:
