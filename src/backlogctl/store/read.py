@@ -455,9 +455,10 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     With ``cache_for`` (the items folder) parsed data is reused from the cache
     for files whose identity is unchanged; see ``store.cache``.
     """
+    from backlogctl import cache as cachefile
     from backlogctl.store import cache as cache_module
 
-    cache = cache_module.Cache(cache_for) if cache_for is not None and cache_module.enabled() else None
+    cache = cache_module.Cache(cache_for) if cache_for is not None and cachefile.enabled() else None
     loaded = []
     for path in paths:
         try:
