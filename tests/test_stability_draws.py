@@ -122,3 +122,35 @@ def test_each_run_places_items_as_rank_would_with_those_scores() -> None:
         for run in range(drawn.runs):
             expected = order({key: float(own[run, j]) for j, key in enumerate(keys)})
             assert [keys[j] for j in places[run].argsort()] == [key for key, _, _ in expected]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_forest_runs_place_items_as_the_walk_does(seed: int) -> None:
+    """Prerequisites forming a forest take the array path; each run must equal Order's walk."""
+    import random
+
+    rng = random.Random(seed)
+    items = [
+        Item(
+            id=f"AI-{n}",
+            title=f"item {n}",
+            status="proposed",
+            depends_on=[f"AI-{rng.randrange(1, n)}"] if n > 1 and rng.random() < 0.7 else [],
+            scores={
+                "business_value": rng.choice([1, 2, 3]),
+                "feasibility": 3,
+                "effort": rng.choice([1, 2, 3]),
+            },
+        )
+        for n in range(1, 80)
+    ]
+    ranked = ranking.rank(items, Config())
+    order = ranking.Order({e.item.id: e.item for e in ranked.entries}, Config().statuses.closed)
+    keys = [e.item.id for e in ranked.entries]
+    assert STABILITY._forest(order, keys, {k: j for j, k in enumerate(keys)}) is not None
+    for drawn in STABILITY.draws_for(ranked, draws.Perturbation(runs=20, seed=seed)):
+        own = STABILITY.scores(ranked.compiled, drawn)
+        places = STABILITY.places(order, keys, own)
+        for run in range(drawn.runs):
+            expected = order({key: float(own[run, j]) for j, key in enumerate(keys)})
+            assert [keys[j] for j in places[run].argsort()] == [key for key, _, _ in expected]
