@@ -17,6 +17,7 @@ ID = r"[A-Za-z][A-Za-z0-9]*-[0-9]+"
 
 _ID = re.compile(rf"({ID})")
 _ID_PARTS = re.compile(r"([A-Za-z][A-Za-z0-9]*)-([0-9]+)")
+_NAMED = re.compile(rf"({ID})[-.]")
 _ID_LINE = re.compile(rb"^id:[ \t]*['\"]?(" + ID.encode() + rb")", re.MULTILINE)
 
 SUFFIXES = (".yaml", ".yml")
@@ -82,6 +83,12 @@ def id_from_name(name: str) -> str | None:
 def name_matches(name: str, item_id: str) -> bool:
     """Whether a file name belongs to ``item_id``: it starts with the id and a dash (any case)."""
     return name.upper().startswith((f"{item_id.upper()}-", f"{item_id.upper()}."))
+
+
+def named_id(name: str) -> str | None:
+    """The id a file name is named for by `name_matches`' rule (``AI-7-churn.yaml``, ``AI-7.yaml``)."""
+    match = _NAMED.match(name)
+    return match.group(1) if match else None
 
 
 def id_in_text(raw: bytes) -> str | None:
