@@ -148,7 +148,19 @@ def cli(*args: str) -> list[str]:
     return [shutil.which("backlogctl") or "backlogctl", *args]
 
 
-def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: tuple[int, ...] = ()) -> str:
+HEAVY_ITEMS = 10_000
+"""Sizes above this run only the rows every command shares (the slope), not stability, the pack or
+the declared-fields pair, which the targets set at 1,000 and 10,000 items."""
+
+
+def run(
+    items: list[int],
+    commits: int,
+    runs: int,
+    workdir: Path,
+    chain_items: tuple[int, ...] = (),
+    history_items: int = 10_000,
+) -> str:
     env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache"), "NO_COLOR": "1", "COLUMNS": "120"}
     cold = {**env, "BACKLOGCTL_NO_CACHE": "1"}
     rows: list[tuple[str, str, Figure, str, Figure | None]] = []
@@ -160,10 +172,12 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
     empty.mkdir(exist_ok=True)
     pass_floor = measure([PY, "-c", "pass"], empty, env, runs)
     typer_floor = measure([PY, "-c", TYPER_APP, "--version"], empty, env, runs)
+    typer_help = measure([PY, "-c", TYPER_APP, "--help"], empty, env, runs)
     row("-", "python -c pass", pass_floor)
     row("-", "bare typer app --version", typer_floor)
+    row("-", "bare typer app --help", typer_help)
     row("-", "backlogctl --version", measure(cli("--version"), empty, env, runs), "typer app", typer_floor)
-    row("-", "backlogctl --help", measure(cli("--help"), empty, env, runs), "typer app", typer_floor)
+    row("-", "backlogctl --help", measure(cli("--help"), empty, env, runs), "typer app --help", typer_help)
     for n in items:
         root = generate(workdir / f"items-{n}", n)
         size = f"{n:,} items"
@@ -186,6 +200,8 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
                 "parse floor",
                 parse_floor,
             )
+        if n > HEAVY_ITEMS:
+            continue
         plain, declared = interleaved(cli("lint"), *with_ten_fields(root), cold, runs)
         row(size, "lint cold, backlog.yaml without fields", plain)
         row(size, "lint cold, ten declared fields", declared, "lint without fields", plain)
@@ -217,7 +233,7 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
         ):
             row(size, what, measure(argv, root, env, runs), "rank warm", rank_warm)
     if commits:
-        n = max(items)
+        n = history_items
         root = generate(workdir / f"history-{n}", n, commits=commits, branches=200)
         size = f"{n:,} items, {commits:,} commits"
         log_floor = measure(
@@ -267,7 +283,7 @@ def run(items: list[int], commits: int, runs: int, workdir: Path, chain_items: t
                 "",
                 None,
             )
-    return table(rows, runs)
+    return table(rows, runs) + "\n\n" + slopes(rows)
 
 
 PLAN_ITEMS = 1000
@@ -316,6 +332,32 @@ def table(rows: list[tuple[str, str, Figure, str, Figure | None]], runs: int) ->
     return "\n".join(lines)
 
 
+def slopes(rows: list[tuple[str, str, Figure, str, Figure | None]]) -> str:
+    """Time and peak memory per item for each row measured at two or more backlog sizes: the
+    step from the smallest to the largest size, and from the next-to-largest to the largest (a
+    command that is linear has the same time per item on both steps; a flat one has ~0)."""
+    by_what: dict[str, list[tuple[int, Figure]]] = {}
+    for size, what, fig, _, _ in rows:
+        match = re.fullmatch(r"([\d,]+) items", size)
+        if match:
+            by_what.setdefault(what, []).append((int(match.group(1).replace(",", "")), fig))
+    lines = [
+        "| what | sizes | µs per item (whole step) | µs per item (last step) | KiB per item (whole step) |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for what, points in by_what.items():
+        if len(points) < 2 or what.startswith("floor"):
+            continue
+        points.sort(key=lambda p: p[0])
+        (n0, f0), (n1, f1), (n2, f2) = points[0], points[-2], points[-1]
+        whole = (f2.seconds - f0.seconds) / (n2 - n0) * 1e6
+        last = (f2.seconds - f1.seconds) / (n2 - n1) * 1e6
+        memory = (f2.rss_mib - f0.rss_mib) * 1024 / (n2 - n0)
+        sizes = " → ".join(f"{n:,}" for n, _ in points)
+        lines.append(f"| {what} | {sizes} | {whole:.1f} | {last:.1f} | {memory:.2f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -326,17 +368,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--chain", default="10000", help="comma-separated lengths of a depends_on chain (0: none)"
     )
+    parser.add_argument(
+        "--history-items", type=int, default=10_000, help="backlog size of the git-history rows"
+    )
     parser.add_argument("--quick", action="store_true", help="200 items, 300 commits, 2 runs (CI smoke)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args(argv)
     if args.quick:
-        args.items, args.commits, args.chain = "200", 300, "200"
+        args.items, args.commits, args.chain, args.history_items = "200", 300, "200", 200
         args.runs = min(args.runs, 2)
     sizes = [int(s) for s in args.items.split(",") if s]
     chains = tuple(int(s) for s in args.chain.split(",") if s and int(s) > 0)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        print(run(sizes, args.commits, args.runs, args.keep, chains))
+        print(run(sizes, args.commits, args.runs, args.keep, chains, args.history_items))
         return
     with tempfile.TemporaryDirectory(prefix="backlogctl-bench-") as folder:
-        print(run(sizes, args.commits, args.runs, Path(folder), chains))
+        print(run(sizes, args.commits, args.runs, Path(folder), chains, args.history_items))
