@@ -1,4 +1,4 @@
-"""Record what one-item commands print and change (tests/data/one-item-golden.json).
+"""Record what one-item commands and `new` print and change (tests/data/one-item-golden.json).
 
 Run with the implementation to compare against, e.g. the commit before one-item
 commands read only their item's file::

@@ -69,18 +69,25 @@ CASES: list[tuple[str, list[str]]] = [
     ("generated", ["set", "AI-16", "depends_on=[AI-38]"]),
     ("generated", ["unset", "AI-200", "depends_on"]),
     ("generated", ["review", "mark", "AI-10", "AI-20"]),
+    ("example", ["new", "Churn model v2", "--kind", "revise", "--owner", "anna", "--set", "scores.effort=5"]),
+    ("example", ["new", "Bad effort", "--set", "scores.effort=4"]),
+    ("odd", ["new", "After the hand-named AI-40"]),
+    ("generated", ["new", "Generated next"]),
+    ("lab", ["new", "Lab item", "--set", "model_ref=registry/churn:3"]),
+    ("lab", ["new", "Lab item two"]),
 ]
 """(backlog, arguments); each case runs on a fresh copy of its backlog."""
 
 
 def backlogs(folder: Path) -> dict[str, Path]:
-    """The three backlogs of the cases under ``folder``.
+    """The backlogs of the cases under ``folder``.
 
     ``odd`` is the example with what the names alone do not settle: two files
     named for AI-3, a hand-named file holding AI-40 (AI-4's file is gone), AI-8
     in a ``.YAML`` file, AI-12 with broken YAML, AI-13 in a file named for AI-17.
+    ``lab`` has its own template (no ``id:`` line) and a declared field.
     """
-    made = {"example": folder / "example", "odd": folder / "odd", "generated": folder / "generated"}
+    made = {name: folder / name for name in ("example", "odd", "generated", "lab")}
     shutil.copytree(EXAMPLE, made["example"])
     shutil.copytree(EXAMPLE, made["odd"])
     items = made["odd"] / "items"
@@ -94,6 +101,16 @@ def backlogs(folder: Path) -> dict[str, Path]:
     thirteen = next(items.glob("AI-13-*.yaml"))
     thirteen.rename(items / "AI-17-renamed.yaml")
     write(made["generated"], 300)
+    lab = made["lab"]
+    (lab / "items").mkdir(parents=True)
+    (lab / "templates").mkdir()
+    (lab / "backlog.yaml").write_text(
+        "name: Lab\nid_prefix: ML\nfields:\n  model_ref: {type: text, description: Registry reference}\n"
+    )
+    (lab / "templates" / "item.yaml").write_text(
+        "# The lab's template, without an id line.\ntitle: <title>\n"
+    )
+    (lab / "items" / "ML-2-first.yaml").write_text("id: ML-2\ntitle: First\n")
     return made
 
 

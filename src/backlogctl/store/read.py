@@ -633,13 +633,18 @@ def scan_ids(folder: Path) -> set[str]:
     hidden entries and anything but regular files are skipped.
     """
     found: set[str] = set()
-    for path, refused in _walk(folder, folder, ordered=False):
-        if refused is not None or not os.path.isfile(path):
-            continue
-        from_name = ids.id_from_name(os.path.basename(path))
-        if from_name:
-            found.add(from_name)
-        found.update(ids.ids_in_text(_head(path)))
+    real_root = os.path.realpath(folder)
+    stack = [os.fspath(folder)]
+    for _, entries in _folders(stack, ordered=False):
+        for entry in entries if not isinstance(entries, str) else ():
+            verdict = _verdict(entry, real_root)
+            if verdict is FOLDER:
+                stack.append(entry.path)
+            elif verdict is not None and verdict[1] is None and entry.is_file():  # no stat but for links
+                from_name = ids.id_from_name(entry.name)
+                if from_name:
+                    found.add(from_name)
+                found.update(ids.ids_in_text(_head(entry.path)))
     return found
 
 
