@@ -246,7 +246,7 @@ def draft(
     today: dt.date | None = None,
     template: str | None = None,
 ) -> str:
-    """The new item's text: the template with ``title``, ``created`` and ``fields`` (``id`` too, once known)."""
+    """The new item's text: the template with ``title``, ``created``, ``fields`` (``id`` once known)."""
     values = {"title": title, "created": today or dt.date.today(), **fields}
     text = template if template is not None else template_text(backlog_dir)
     text = with_declared_fields(text, backlog_dir.config)
