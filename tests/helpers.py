@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backlogctl.lint import Problem
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -203,3 +207,57 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)
+
+
+# -- golden examples: `# expect:` lines (test_lint_examples.py, test_template.py) --
+
+EXPECT = re.compile(
+    r'^# expect: (?P<rule>[a-z-]+) (?P<line>\d+)(?::(?P<column>\d+))?(?: "(?P<text>.*)")?$', re.M
+)
+_AS = re.compile(r"^# as: (\S+)$", re.M)
+_ENCODE = re.compile(r"^# encode: (\S+)$", re.M)
+_ID = re.compile(r"^id: *(\S+)", re.M)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One `# expect: RULE LINE[:COLUMN] "TEXT"` line of a golden example."""
+
+    path: str
+    rule: str
+    line: int
+    column: int | None
+    text: str | None
+
+    def matches(self, problem: Problem) -> bool:
+        return (
+            (problem.path, problem.rule, problem.line) == (self.path, self.rule, self.line)
+            and (self.column is None or problem.column == self.column)
+            and (self.text is None or self.text in problem.message)
+        )
+
+
+def install_example(example: Path, items: Path) -> list[Expected]:
+    """Copy one golden example into ``items`` as lint would find it; return what it expects.
+
+    The file is named by its `# as: NAME` line, else (under an ``invalid`` folder,
+    with an id) ``<id>-<example name>``, else the example's own name; `# encode: X`
+    writes it in that encoding.
+    """
+    text = example.read_text(encoding="utf-8")
+    named = _AS.search(text)
+    found_id = _ID.search(text)
+    if named:
+        name = named.group(1)
+    elif example.parent.name != "invalid" or found_id is None:
+        name = example.name
+    else:
+        name = f"{found_id.group(1)}-{example.name}"
+    encoding = _ENCODE.search(text)
+    (items / name).write_bytes(text.encode(encoding.group(1) if encoding else "utf-8"))
+    return [
+        Expected(
+            f"items/{name}", m["rule"], int(m["line"]), int(m["column"]) if m["column"] else None, m["text"]
+        )
+        for m in EXPECT.finditer(text)
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,15 +13,23 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backlogctl"
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
+def _imported(tree: ast.AST) -> set[str]:
+    """Dotted modules a tree imports (``from backlogctl import x`` counts as ``backlogctl.x``)."""
+    found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            if node.module == "backlogctl":
+                found.update(f"backlogctl.{alias.name}" for alias in node.names)
+            else:
+                found.add(node.module)
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level packages ``path`` imports."""
+    return {name.split(".")[0] for name in _imported(ast.parse(path.read_text(encoding="utf-8")))}
 
 
 def _modules() -> list[Path]:
@@ -78,9 +87,8 @@ def test_the_git_check_sees_a_git_call() -> None:
 HEAVY = ("pydantic", "ruamel", "git", "jinja2", "mcp", "python_calamine", "openpyxl", "highspy", "numpy")
 
 
-@pytest.mark.parametrize("args", [["--version"], ["--help"]])
-def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
-    # typer itself renders --help with rich; everything of ours waits for a command.
+def _loaded_after(args: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has imported after running ``backlogctl ARGS``."""
     code = (
         "import sys\n"
         "from backlogctl.cli import app\n"
@@ -88,26 +96,22 @@ def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
         f"    app({args!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
+        f"print('LOADED', [m for m in {modules!r} if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert "HEAVY []" in out
+    line = next(line for line in out.splitlines() if line.startswith("LOADED "))
+    return ast.literal_eval(line.removeprefix("LOADED "))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_start_up_imports_nothing_heavy(args: list[str]) -> None:
+    # typer itself renders --help with rich; everything of ours waits for a command.
+    assert _loaded_after(args, HEAVY) == []
 
 
 @pytest.mark.parametrize("args", [["plan", "--help"], ["calibrate", "--help"]])
 def test_plan_help_does_not_import_the_solver(args: list[str]) -> None:
-    code = (
-        "import sys\n"
-        "from backlogctl.cli import app\n"
-        "try:\n"
-        f"    app({args!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('SOLVER', [m for m in ('highspy', 'numpy') if m in sys.modules])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert "SOLVER []" in out
+    assert _loaded_after(args, ("highspy", "numpy")) == []
 
 
 # --- The layers: a thin CLI over a core that knows nothing of the terminal ---
@@ -122,17 +126,8 @@ def _core_modules() -> list[Path]:
 
 
 def _backlogctl_imports(tree: ast.AST) -> set[str]:
-    """Dotted backlogctl modules a tree imports (``from backlogctl import x`` counts as backlogctl.x)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names if alias.name.startswith("backlogctl"))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "backlogctl":
-                found.update(f"backlogctl.{alias.name}" for alias in node.names)
-            elif node.module.startswith("backlogctl."):
-                found.add(node.module)
-    return found
+    """Dotted backlogctl modules a tree imports."""
+    return {name for name in _imported(tree) if name.startswith("backlogctl.")}
 
 
 def test_no_core_module_imports_the_terminal_layers() -> None:
@@ -192,13 +187,25 @@ def _commands(tree: ast.Module) -> list[ast.FunctionDef]:
     ]
 
 
-def thin_violations(source: str) -> list[str]:
-    """Commands in ``source`` that call more than one core function (their cli helpers included)."""
+def _tools(tree: ast.Module) -> list[ast.FunctionDef]:
+    """MCP tools in agent/tools.py: its public functions (``_name`` is a helper)."""
+    return [node for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")]
+
+
+def thin_violations(
+    source: str, entry_points: Callable[[ast.Module], list[ast.FunctionDef]] = _commands
+) -> list[str]:
+    """Commands (or tools) in ``source`` that call more than one core function (their helpers included)."""
     tree = ast.parse(source)
     module_names = _core_names(tree)  # type: ignore[arg-type]
-    helpers = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.decorator_list}
+    commands = entry_points(tree)
+    helpers = {
+        n.name: n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and not n.decorator_list and n not in commands
+    }
     found = []
-    for command in _commands(tree):
+    for command in commands:
         calls = _core_calls(command, module_names)
         called = {
             n.func.id for n in ast.walk(command) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
@@ -215,6 +222,12 @@ def test_every_command_is_parse_one_core_call_render() -> None:
     for path in sorted((PACKAGE / "cli").glob("*.py")):
         offenders += [f"cli/{path.name}: {v}" for v in thin_violations(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_every_mcp_tool_is_one_core_call() -> None:
+    source = (PACKAGE / "agent" / "tools.py").read_text(encoding="utf-8")
+    assert len(_tools(ast.parse(source))) >= 10
+    assert thin_violations(source, _tools) == []
 
 
 def test_the_thin_cli_check_sees_two_core_calls() -> None:

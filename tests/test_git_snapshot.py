@@ -60,6 +60,30 @@ def test_backlog_at_reads_the_tree_of_a_past_commit(git_backlog: Path) -> None:
     assert after == working, "the working tree must not be touched"
 
 
+def test_rank_resolves_each_revision_once(git_backlog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backlogctl.history import snapshot
+    from backlogctl.usecases import ranking
+
+    write_item(git_backlog, "AI-1", "Churn", 5)
+    first = commit_all(git_backlog, "add AI-1", "2026-11-02T10:00:00+00:00")
+    write_item(git_backlog, "AI-2", "Ocr", 3)
+    commit_all(git_backlog, "add AI-2", "2026-11-05T10:00:00+00:00")
+    resolved: list[str] = []
+    real = snapshot.resolve_in
+
+    def counting(repo: object, rev: str, *args: object, **kwargs: object) -> str:
+        resolved.append(rev)
+        return real(repo, rev, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot, "resolve_in", counting)
+    view = ranking.rank(git_backlog, as_of="HEAD", since=first)
+
+    assert resolved == ["HEAD", first], "backlog_of reads the commit its caller resolved"
+    assert view.since == first
+    assert view.then is not None
+    assert [item.id for item in view.then.items] == ["AI-1"]
+
+
 def test_backlog_at_keeps_broken_files_as_error_entries(git_backlog: Path) -> None:
     (git_backlog / "items" / "AI-1-bad.yaml").write_text("id: AI-1\ntitle: [unclosed\n", encoding="utf-8")
     commit_all(git_backlog, "broken", "2026-11-02T10:00:00+00:00")

@@ -30,7 +30,7 @@ def scripted(git_backlog: Path) -> dict[str, str]:
 
 
 def records(result: object) -> Any:
-    return jsonout.plain(result)
+    return jsonout.to_json_value(result)
 
 
 def test_history_of_an_item_is_every_field_change_oldest_first(

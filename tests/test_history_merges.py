@@ -62,8 +62,8 @@ def test_a_branch_change_merged_with_no_ff_keeps_its_author_date_and_message(
     ]
 
 
-def conflicting(folder: Path, resolved: str) -> tuple[str, str, str]:
-    """Ben sets effort 8 on a branch, Cara 5 on main; Anna merges, resolving to ``resolved``."""
+def conflicted(folder: Path) -> tuple[Path, str, str]:
+    """Ben sets effort 8 on a branch, Cara 5 on main; Anna's merge stops with conflict markers."""
     churn = setup(folder)
     git(folder, "checkout", "-q", "-b", "ben/effort")
     edit(churn, "effort: 3", "effort: 8")
@@ -72,8 +72,13 @@ def conflicting(folder: Path, resolved: str) -> tuple[str, str, str]:
     edit(churn, "effort: 3", "effort: 5")
     cara = commit(folder, "effort 5", day(4), CARA)
     merge(folder, "ben/effort", day(5), ANNA, conflict=True)
-    text = churn.read_text(encoding="utf-8")
-    assert "<<<<<<<" in text
+    assert "<<<<<<<" in churn.read_text(encoding="utf-8")
+    return churn, ben, cara
+
+
+def conflicting(folder: Path, resolved: str) -> tuple[str, str, str]:
+    """The conflict of ``conflicted``, resolved by Anna to ``resolved``."""
+    churn, ben, cara = conflicted(folder)
     churn.write_text(ITEM.format(id="AI-1", title="Churn").replace("effort: 3", f"effort: {resolved}"))
     anna = commit(folder, "Merge branch 'ben/effort'", day(5), ANNA)
     return ben, cara, anna
@@ -100,14 +105,7 @@ def test_a_conflict_resolved_to_one_sides_value_credits_that_side_only(git_backl
 
 
 def test_a_file_committed_with_conflict_markers_and_repaired_shows_only_the_repair(git_backlog: Path) -> None:
-    churn = setup(git_backlog)
-    git(git_backlog, "checkout", "-q", "-b", "ben/effort")
-    edit(churn, "effort: 3", "effort: 8")
-    ben = commit(git_backlog, "effort 8", day(3), BEN)
-    git(git_backlog, "checkout", "-q", "main")
-    edit(churn, "effort: 3", "effort: 5")
-    cara = commit(git_backlog, "effort 5", day(4), CARA)
-    merge(git_backlog, "ben/effort", day(5), ANNA, conflict=True)
+    churn, ben, cara = conflicted(git_backlog)
     broken = commit(git_backlog, "Merge with markers", day(5), ANNA)  # markers committed as they are
     churn.write_text(ITEM.format(id="AI-1", title="Churn").replace("effort: 3", "effort: 8"))
     commit(git_backlog, "Repair the conflict", day(6), ANNA)

@@ -27,7 +27,7 @@ def folder_walk(root: Path, item_id: str) -> list[Any]:
 
 
 def fast(root: Path, item_id: str) -> list[Any]:
-    got = jsonout.plain(audit.item_history(root, item_id))["changes"]
+    got = jsonout.to_json_value(audit.item_history(root, item_id))["changes"]
     return [(c["commit"], c["field"], c["old"], c["new"]) for c in got]
 
 
@@ -94,7 +94,7 @@ def test_the_scripted_history_is_the_same_by_name_and_by_folder(git_backlog: Pat
 def test_a_move_with_an_edit_is_a_field_change_not_a_new_item(git_backlog: Path) -> None:
     shas = moved_history(git_backlog)
 
-    got = jsonout.plain(audit.backlog_changes(git_backlog, since=shas["ready"]))
+    got = jsonout.to_json_value(audit.backlog_changes(git_backlog, since=shas["ready"]))
 
     assert got["added"] == []
     assert got["removed"] == []
@@ -109,9 +109,9 @@ def test_warm_results_equal_cold_ones(git_backlog: Path, monkeypatch: pytest.Mon
 
     def everything() -> Any:
         return [
-            jsonout.plain(audit.backlog_changes(git_backlog, since=since))
+            jsonout.to_json_value(audit.backlog_changes(git_backlog, since=since))
             for since in (None, shas["create"], shas["move"], "2026-10-01")
-        ] + [jsonout.plain(audit.item_history(git_backlog, i)) for i in ("AI-1", "ai-2", "AI-3")]
+        ] + [jsonout.to_json_value(audit.item_history(git_backlog, i)) for i in ("AI-1", "ai-2", "AI-3")]
 
     monkeypatch.setenv("BACKLOGCTL_NO_CACHE", "1")
     cold = everything()
@@ -154,5 +154,5 @@ def test_a_backlog_below_the_repository_top_walks_with_a_pathspec(tmp_path: Path
     ready = commit(top, "Ready", day(4), BEN)
 
     assert [(sha, field) for sha, field, _, _ in fast(root, "AI-1")] == [(first, None), (ready, "status")]
-    changes = jsonout.plain(audit.backlog_changes(root, since=first))
+    changes = jsonout.to_json_value(audit.backlog_changes(root, since=first))
     assert [(c["field"], c["commit"]) for c in changes["changed"]] == [("status", ready)]

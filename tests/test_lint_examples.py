@@ -11,70 +11,21 @@ after the rule it shows. Its comment lines say what lint must report::
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from backlogctl import backlog as backlog_module
 from backlogctl.lint import RULES, Problem, check
+from tests.helpers import install_example
 
 EXAMPLES = Path(__file__).parent / "examples"
 TODAY = dt.date(2026, 11, 20)
 """The date the examples' review dates are written against."""
 
-EXPECT = re.compile(
-    r'^# expect: (?P<rule>[a-z-]+) (?P<line>\d+)(?::(?P<column>\d+))?(?: "(?P<text>.*)")?$', re.M
-)
-AS = re.compile(r"^# as: (\S+)$", re.M)
-ENCODE = re.compile(r"^# encode: (\S+)$", re.M)
-ID = re.compile(r"^id: *(\S+)", re.M)
-
 INVALID = sorted((EXAMPLES / "invalid").iterdir())
 TESTED_ELSEWHERE = {"unreadable", "schema-file", "template-field"}  # test_lint_rules.py, test_template.py
-
-
-@dataclass(frozen=True)
-class Expected:
-    path: str
-    rule: str
-    line: int
-    column: int | None
-    text: str | None
-
-    def matches(self, problem: Problem) -> bool:
-        return (
-            (problem.path, problem.rule, problem.line) == (self.path, self.rule, self.line)
-            and (self.column is None or problem.column == self.column)
-            and (self.text is None or self.text in problem.message)
-        )
-
-
-def install(example: Path, items: Path) -> list[Expected]:
-    """Copy one example file into ``items`` as lint would find it; return what it expects."""
-    text = example.read_text(encoding="utf-8")
-    named = AS.search(text)
-    found_id = ID.search(text)
-    if named:
-        name = named.group(1)
-    elif example.parent.name != "invalid" or found_id is None:
-        name = example.name
-    else:
-        name = f"{found_id.group(1)}-{example.name}"
-    encoding = ENCODE.search(text)
-    (items / name).write_bytes(text.encode(encoding.group(1) if encoding else "utf-8"))
-    return [
-        Expected(
-            f"items/{name}",
-            m["rule"],
-            int(m["line"]),
-            int(m["column"]) if m["column"] else None,
-            m["text"],
-        )
-        for m in EXPECT.finditer(text)
-    ]
 
 
 def lint(root: Path) -> list[Problem]:
@@ -93,7 +44,7 @@ def test_valid_examples_lint_clean(backlog: Path) -> None:
 @pytest.mark.parametrize("example", INVALID, ids=[p.name for p in INVALID])
 def test_invalid_example_produces_exactly_its_problems(backlog: Path, example: Path) -> None:
     files = sorted(example.glob("*.yaml")) if example.is_dir() else [example]
-    expected = [want for file in files for want in install(file, backlog / "items")]
+    expected = [want for file in files for want in install_example(file, backlog / "items")]
     rule = next(r for r in sorted(RULES, key=len, reverse=True) if example.name.startswith(r))
     assert rule in {want.rule for want in expected}, f"{example.name} expects no {rule} problem"
 

@@ -295,3 +295,11 @@ def test_every_edge_scalar_reads_the_same(edge: str, style: str) -> None:
 @given(documents())
 def test_generated_items_read_the_same(text: str) -> None:
     agrees(text)
+
+
+def test_a_yaml_1_1_directive_does_not_change_how_later_files_read() -> None:
+    # The flow mapping in a flow list sends this file down ruamel's pure-Python loader,
+    # which kept the directive's version for every later file (found by test_fuzz's order).
+    before = parse_exact("value: [12:30:45]\n", Path("a.yaml"))
+    parse_exact("%YAML 1.1\n---\nvalue: [a: b, 12:30:45]\n", Path("b.yaml"))
+    assert parse_exact("value: [12:30:45]\n", Path("c.yaml")) == before == {"value": ["12:30:45"]}

@@ -107,32 +107,23 @@ def _run_on_a_pty(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int,
     return process.wait(timeout=60), output.decode("utf-8", "replace")
 
 
+def _edit_on_a_pty(root: Path, script: Path, text: str, *args: str) -> tuple[int, str]:
+    """Run ``backlogctl -C ROOT edit ARGS`` on a pty with ``text`` saved as the $EDITOR ``script``."""
+    script.write_text(text, encoding="utf-8")
+    script.chmod(0o755)
+    env = {**os.environ, **GIT_ENV, "EDITOR": str(script), "TERM": "xterm"}
+    env.pop("VISUAL", None)
+    return _run_on_a_pty([sys.executable, "-m", "backlogctl", "-C", str(root), "edit", *args], env, root)
+
+
 def test_edit_reopens_with_the_problems_then_writes_and_commits(
     git_backlog: Path, run: Run, tmp_path: Path
 ) -> None:
     item_id, path = new(run, "Churn prediction", "--commit")
     tools = tmp_path / "tools"
     tools.mkdir()
-    script = tools / "editor.sh"
-    script.write_text(EDITOR, encoding="utf-8")
-    script.chmod(0o755)
-    env = {**os.environ, **GIT_ENV, "EDITOR": str(script), "TERM": "xterm"}
-    env.pop("VISUAL", None)
-    code, output = _run_on_a_pty(
-        [
-            sys.executable,
-            "-m",
-            "backlogctl",
-            "-C",
-            str(git_backlog),
-            "edit",
-            item_id,
-            "--commit",
-            "-m",
-            "ready now",
-        ],
-        env,
-        git_backlog,
+    code, output = _edit_on_a_pty(
+        git_backlog, tools / "editor.sh", EDITOR, item_id, "--commit", "-m", "ready now"
     )
     assert code == 0, output
     assert (tools / "rounds").read_text().strip() == "2"
@@ -159,19 +150,12 @@ def test_edit_without_a_terminal_is_exit_2(git_backlog: Path, run: Run) -> None:
 def test_edit_never_overwrites_a_change_made_meanwhile(git_backlog: Path, run: Run, tmp_path: Path) -> None:
     item_id, path = new(run, "Churn prediction")
     real = git_backlog / path
-    script = tmp_path / "editor.sh"
-    script.write_text(
+    script = (
         "#!/bin/sh\n"
         f"sed -i 's/^team: TODO/team: someone else/' '{real}'\n"  # a colleague saves meanwhile
-        "sed -i 's/^owner: anna/owner: ben/' \"$1\"\n",
-        encoding="utf-8",
+        "sed -i 's/^owner: anna/owner: ben/' \"$1\"\n"
     )
-    script.chmod(0o755)
-    env = {**os.environ, **GIT_ENV, "EDITOR": str(script), "TERM": "xterm"}
-    env.pop("VISUAL", None)
-    code, output = _run_on_a_pty(
-        [sys.executable, "-m", "backlogctl", "-C", str(git_backlog), "edit", item_id], env, git_backlog
-    )
+    code, output = _edit_on_a_pty(git_backlog, tmp_path / "editor.sh", script, item_id)
     assert code == 2, output
     assert "changed while you were editing it; nothing was written" in output
     text = real.read_text(encoding="utf-8")
@@ -183,15 +167,9 @@ def test_edit_never_overwrites_a_change_made_meanwhile(git_backlog: Path, run: R
 def test_edit_given_up_writes_nothing(git_backlog: Path, run: Run, tmp_path: Path) -> None:
     item_id, path = new(run, "Churn prediction")
     before = (git_backlog / path).read_bytes()
-    script = tmp_path / "editor.sh"
     # Always saves an invalid status: after the first round the file is saved unchanged.
-    script.write_text("#!/bin/sh\nsed -i 's/^status: proposed/status: nope/' \"$1\"\n", encoding="utf-8")
-    script.chmod(0o755)
-    env = {**os.environ, **GIT_ENV, "EDITOR": str(script), "TERM": "xterm"}
-    env.pop("VISUAL", None)
-    code, output = _run_on_a_pty(
-        [sys.executable, "-m", "backlogctl", "-C", str(git_backlog), "edit", item_id], env, git_backlog
-    )
+    script = "#!/bin/sh\nsed -i 's/^status: proposed/status: nope/' \"$1\"\n"
+    code, output = _edit_on_a_pty(git_backlog, tmp_path / "editor.sh", script, item_id)
     assert code == 2, output
     assert "given up; nothing was written" in output
     assert (git_backlog / path).read_bytes() == before

@@ -34,8 +34,8 @@ def test_only_rankable_statuses_unless_all() -> None:
     items = [make("AI-1"), make("AI-2", status="deployed"), make("AI-3", status="proposed")]
     ranking = scoring.rank(items, CONFIG)
     assert ids(ranking) == ["AI-1", "AI-3"]
-    assert [(o.id, o.reason) for o in ranking.left_out] == [
-        ("AI-2", "status deployed is not rankable (--all ranks it)")
+    assert [(o.id, o.reason, o.status, o.hint) for o in ranking.left_out] == [
+        ("AI-2", "status deployed is not rankable", "deployed", "--all ranks it")
     ]
     assert ids(scoring.rank(items, CONFIG, include_all=True)) == ["AI-1", "AI-2", "AI-3"]
 
@@ -44,7 +44,9 @@ def test_unacceptable_risk_is_never_ranked_even_with_all() -> None:
     items = [make("AI-1", 20, risk_class="unacceptable"), make("AI-2")]
     ranking = scoring.rank(items, CONFIG, include_all=True)
     assert ids(ranking) == ["AI-2"]
-    assert [(o.id, o.reason) for o in ranking.left_out] == [("AI-1", "risk class unacceptable: never ranked")]
+    assert [(o.id, o.reason, o.hint) for o in ranking.left_out] == [
+        ("AI-1", "risk class unacceptable: never ranked", None)
+    ]
 
 
 def test_excluded_items_are_left_out_with_the_given_reason() -> None:

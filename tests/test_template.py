@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,49 +20,11 @@ from backlogctl import backlog as backlog_module
 from backlogctl import config as config_module
 from backlogctl import scales, schema, template
 from backlogctl.errors import ConfigError
-from backlogctl.lint import Problem, check
+from backlogctl.lint import check
 from backlogctl.model import Item
-from tests.helpers import Result
+from tests.helpers import Result, install_example
 
 LAB = Path(__file__).parent / "examples" / "lab"
-EXPECT = re.compile(
-    r'^# expect: (?P<rule>[a-z-]+) (?P<line>\d+)(?::(?P<column>\d+))?(?: "(?P<text>.*)")?$', re.M
-)
-
-
-@dataclass(frozen=True)
-class Expected:
-    """One `# expect: RULE LINE[:COLUMN] "TEXT"` line of a golden example (as in test_lint_examples)."""
-
-    path: str
-    rule: str
-    line: int
-    column: int | None
-    text: str | None
-
-    def matches(self, problem: Problem) -> bool:
-        return (
-            (problem.path, problem.rule, problem.line) == (self.path, self.rule, self.line)
-            and (self.column is None or problem.column == self.column)
-            and (self.text is None or self.text in problem.message)
-        )
-
-
-def install(example: Path, items: Path) -> list[Expected]:
-    """Copy one golden example into ``items`` as <id>-<name>.yaml; return what it expects."""
-    text = example.read_text(encoding="utf-8")
-    found = re.search(r"^id: *(\S+)", text, re.M)
-    assert found is not None
-    name = f"{found.group(1)}-{example.name}"
-    (items / name).write_text(text, encoding="utf-8")
-    return [
-        Expected(
-            f"items/{name}", m["rule"], int(m["line"]), int(m["column"]) if m["column"] else None, m["text"]
-        )
-        for m in EXPECT.finditer(text)
-    ]
-
-
 TODAY = dt.date(2026, 11, 20)
 INVALID = sorted((LAB / "invalid").glob("*.yaml"))
 
@@ -91,7 +51,7 @@ def test_valid_lab_items_lint_clean(lab: Path) -> None:
 def test_each_constraint_has_a_failing_example(lab: Path, example: Path) -> None:
     for valid in (lab / "items").iterdir():
         valid.unlink()
-    expected = install(example, lab / "items")
+    expected = install_example(example, lab / "items")
     assert expected, f"{example.name} expects nothing"
     problems = check(backlog_module.load(lab), today=TODAY)
     unexpected = [p for p in problems if not any(want.matches(p) for want in expected)]

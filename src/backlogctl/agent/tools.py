@@ -1,9 +1,9 @@
-"""The MCP tools as plain functions: each makes the CLI's core call and returns the CLI's JSON.
+"""The MCP tools as Python functions: each makes one core call and returns the CLI's JSON.
 
 No MCP here; `server.py` puts these on the wire. Read tools answer exactly what
 `backlogctl <command> --format json` prints for the same request. Write tools
-go through the same core functions as `new` and `set`, refuse a result with
-lint errors, and take the content hash `show_item` reports for compare-and-swap.
+call `usecases.guarded`: the core functions of `new` and `set`, refusing a result
+with lint errors, with the content hash `show_item` reports for compare-and-swap.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from backlogctl.errors import ConflictError, InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +42,7 @@ _HASH = {
 }
 
 
-def _plain(value: Any) -> dict[str, Any]:
+def _cli_json(value: Any) -> dict[str, Any]:
     import json
 
     from backlogctl.render import jsonout
@@ -61,7 +59,7 @@ def list_items(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     found = items.list_items(
         folder, statuses=args.get("status"), tags=args.get("tag"), owner=args.get("owner")
     )
-    return _plain(listing.as_json(found.items))
+    return _cli_json(listing.as_json(found.items))
 
 
 def show_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +67,7 @@ def show_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.usecases import items
 
     shown = items.show_item(folder, args["id"])
-    return _plain(detail.as_json(shown.backlog, shown.entry))
+    return _cli_json(detail.as_json(shown.backlog, shown.entry))
 
 
 def rank(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +85,7 @@ def rank(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
         top=args.get("top"),
         include_all=bool(args.get("all", False)),
     )
-    return _plain(ranking.as_json(view))
+    return _cli_json(ranking.as_json(view))
 
 
 def lint(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -95,13 +93,13 @@ def lint(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.render import problems
 
     outcome = run_lint(folder, [Path(p) for p in args.get("paths") or []])
-    return _plain(problems.as_json(outcome.problems, outcome.items))
+    return _cli_json(problems.as_json(outcome.problems, outcome.items))
 
 
 def history(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.usecases import audit
 
-    return _plain(audit.item_history(folder, args["id"]))
+    return _cli_json(audit.item_history(folder, args["id"]))
 
 
 def changes(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +108,7 @@ def changes(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     view = audit.changes(
         folder, since=args.get("since"), until=args.get("until") or "HEAD", with_titles=False
     )
-    return _plain(view.changes)
+    return _cli_json(view.changes)
 
 
 def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -118,7 +116,7 @@ def review_due(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
     from backlogctl.usecases import audit
 
     due = audit.review_due(folder)
-    return _plain(render.due_json(due.items, due.cadence_days))
+    return _cli_json(render.due_json(due.items, due.cadence_days))
 
 
 def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
@@ -133,68 +131,23 @@ def plan(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
         calibrated=bool(args.get("calibrated", False)),
         stability_runs=int(args.get("runs", 200)) if args.get("stability") else 0,
     )
-    return _plain(plan_json(found))
+    return _cli_json(plan_json(found))
 
 
 def new_item(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import authoring, config, history, store
-    from backlogctl.agent.guard import refuse_lint_errors
+    from backlogctl.usecases import guarded
 
-    backlog_dir = config.load(folder)
-    fields = dict(args.get("fields") or {})
-    fields.update({k: args[k] for k in ("kind", "owner") if args.get(k) is not None})
-    highest = history.branch_highest_ids(backlog_dir.root, backlog_dir.config.items_dir)
-    taken = {f"{prefix}-{number}" for prefix, number in highest.items()}
-    text = authoring.draft(backlog_dir, args["title"], fields)
-    created = authoring.create_drafted(
-        backlog_dir,
-        args["title"],
-        text,
-        taken=taken,
-        before_write=lambda path, body: refuse_lint_errors(backlog_dir.root, path, body),
+    created = guarded.create_item(
+        folder, args["title"], dict(args.get("fields") or {}), kind=args.get("kind"), owner=args.get("owner")
     )
-    raw = store.read_document(created.path).raw
-    return _plain(
-        {
-            "id": created.id,
-            "path": created.path.relative_to(backlog_dir.root).as_posix(),
-            "hash": store.content_hash(raw),
-        }
-    )
+    return _cli_json(created)
 
 
 def set_fields(folder: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from backlogctl import authoring, query, store
-    from backlogctl import backlog as backlog_module
-    from backlogctl.agent.guard import refuse_lint_errors
+    from backlogctl.usecases import guarded
 
-    backlog = backlog_module.load(folder)
-    entry = query.entry_for(backlog, args["id"])
-    fields = args["fields"]
-    if not isinstance(fields, dict) or not fields:
-        raise InputError("fields: give at least one {dotted.field: value}")
-    expected = args.get("expected_hash")
-
-    def guard(old: bytes, text: str | None) -> None:
-        if expected is not None and store.content_hash(old) != expected:
-            raise ConflictError(
-                "the item changed since you read it (expected_hash differs); read it again with show_item",
-                path=entry.path,
-            )
-        if text is not None:
-            refuse_lint_errors(backlog.root, entry.path, text)
-
-    if expected is not None:
-        guard(store.read_document(entry.path).raw, None)  # a stale hash is refused before any work
-    edit = authoring.set_fields(entry.path, dict(fields), before_write=guard)
-    raw = store.read_document(entry.path).raw
-    return _plain(
-        {
-            "id": entry.id,
-            "path": backlog.relative(entry.path),
-            "changes": [{"field": f, "old": old, "new": new} for f, old, new in edit.changes],
-            "hash": store.content_hash(raw),
-        }
+    return _cli_json(
+        guarded.set_fields(folder, args["id"], args["fields"], expected_hash=args.get("expected_hash"))
     )
 
 

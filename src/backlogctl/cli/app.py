@@ -24,7 +24,7 @@ class _Group(TyperGroup):
         super().__init__(*args, **kwargs)
         from backlogctl.cli import dialect
 
-        dialect.plain_metavars(self)
+        dialect.word_metavars(self)
 
     def get_params(self, ctx: Any) -> Any:
         # typer adds --install-completion and --show-completion here, after the tree walk.
@@ -34,7 +34,7 @@ class _Group(TyperGroup):
         for param in params:
             if param.metavar is None and getattr(param, "is_flag", False):
                 param.metavar = ""
-        dialect.plain_metavars(self, recurse=False)
+        dialect.word_metavars(self, recurse=False)
         return params
 
 

@@ -92,7 +92,7 @@ def output_to(path: Path | None) -> Iterator[None]:
     sys.stderr.write(f"wrote {path}\n")
 
 
-def plain_metavars(command: Any, *, recurse: bool = True) -> None:
+def word_metavars(command: Any, *, recurse: bool = True) -> None:
     """Give every parameter of ``command`` (and its sub-commands) a metavar in words.
 
     typer labels a parameter without a metavar by its Python type (``<str>``,
@@ -104,7 +104,7 @@ def plain_metavars(command: Any, *, recurse: bool = True) -> None:
     for param in getattr(command, "params", []):
         _name_metavar(param)
     help_option = getattr(command, "get_help_option", None)
-    if help_option is not None and not getattr(help_option, "_plain", False):
+    if help_option is not None and not getattr(help_option, "_quiet", False):
 
         def quiet_help(ctx: Any, _original: Any = help_option) -> Any:
             option = _original(ctx)
@@ -112,10 +112,10 @@ def plain_metavars(command: Any, *, recurse: bool = True) -> None:
                 option.metavar = ""
             return option
 
-        quiet_help._plain = True  # type: ignore[attr-defined]
+        quiet_help._quiet = True  # type: ignore[attr-defined]
         command.get_help_option = quiet_help
     for sub in getattr(command, "commands", {}).values() if recurse else ():
-        plain_metavars(sub)
+        word_metavars(sub)
 
 
 def _backlog(ctx: Any) -> Any:

@@ -28,10 +28,19 @@ if TYPE_CHECKING:
         uncommitted_marks,
         why_of,
     )
-    from backlogctl.history.snapshot import backlog_at, resolve, titles_at
+    from backlogctl.history.snapshot import (
+        Revision,
+        backlog_at,
+        backlog_of,
+        resolve,
+        resolve_revision,
+        titles_at,
+    )
 
 _HOMES = {
+    "Revision": "snapshot",
     "backlog_at": "snapshot",
+    "backlog_of": "snapshot",
     "branch_highest_ids": "branches",
     "commit_change": "commit",
     "commit_files": "commit",
@@ -41,6 +50,7 @@ _HOMES = {
     "hook_lints": "commit",
     "messages": "commit",
     "resolve": "snapshot",
+    "resolve_revision": "snapshot",
     "tag_exists": "commit",
     "tag_review": "commit",
     "titles_at": "snapshot",
@@ -50,7 +60,9 @@ _HOMES = {
 }
 
 __all__ = [
+    "Revision",
     "backlog_at",
+    "backlog_of",
     "branch_highest_ids",
     "commit_change",
     "commit_files",
@@ -60,6 +72,7 @@ __all__ = [
     "hook_lints",
     "messages",
     "resolve",
+    "resolve_revision",
     "tag_exists",
     "tag_review",
     "titles_at",

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from backlogctl.history.walk import CommitInfo, from_plain, to_plain
+from backlogctl.history.walk import CommitInfo, from_rows, to_rows
 
 VERSION = "5"
 KEEP_CHAINS = 8
@@ -160,7 +160,7 @@ class HistoryCache:
             row = self._db.execute(
                 "SELECT commits FROM chains WHERE key = ?", (f"{folder}\x1f{base}\x1f{tip}",)
             ).fetchone()
-            return None if row is None else from_plain(marshal.loads(row[0]))
+            return None if row is None else from_rows(marshal.loads(row[0]))
         except _ERRORS:
             return None
 
@@ -170,7 +170,7 @@ class HistoryCache:
         import time
 
         try:
-            blob = marshal.dumps(to_plain(commits))
+            blob = marshal.dumps(to_rows(commits))
             key = f"{folder}\x1f{base}\x1f{tip}"
             self._db.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?)", (key, blob, time.time_ns()))
             self._db.execute(

@@ -20,13 +20,27 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LAST_REVIEW = "last-review"
 
 
-def resolve(root: Path, rev: str) -> str:
-    """The commit sha ``rev`` names: anything git accepts, a date, or last-review."""
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A revision resolved once: its commit ``sha`` in ``repo``, seen from today's backlog folder."""
+
+    sha: str
+    repo: Repo
+    backlog_dir: BacklogDir
+
+
+def resolve_revision(root: Path, rev: str) -> Revision:
+    """The commit ``rev`` names (anything git accepts, a date, or last-review), to read a backlog at."""
     from backlogctl import config as config_module
 
     backlog_dir = config_module.load(root)
     repo = locate(backlog_dir.root)
-    return resolve_in(repo, rev, backlog_dir.config.review.tag_prefix)
+    return Revision(resolve_in(repo, rev, backlog_dir.config.review.tag_prefix), repo, backlog_dir)
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit sha ``rev`` names: anything git accepts, a date, or last-review."""
+    return resolve_revision(root, rev).sha
 
 
 def resolve_in(repo: Repo, rev: str, tag_prefix: str = "review/", tip: str = "HEAD") -> str:
@@ -174,18 +188,19 @@ def config_at(repo: Repo, reader: BlobReader, sha: str, rev: str) -> Config:
 
 
 def backlog_at(root: Path, rev: str) -> Backlog:
-    """The backlog as it was at ``rev`` (config and items from that tree).
+    """The backlog as it was at ``rev`` (config and items from that tree); see `backlog_of`."""
+    return backlog_of(resolve_revision(root, rev), rev)
+
+
+def backlog_of(revision: Revision, rev: str | None = None) -> Backlog:
+    """The backlog as it was at a resolved ``revision``; messages name it ``rev`` (default: its sha).
 
     Reads git objects only; the working tree is never touched. Entry paths are
     where the files were, under today's backlog root.
     """
-    from backlogctl import config as config_module
-
-    current = config_module.load(root)
-    repo = locate(current.root)
-    sha = resolve_in(repo, rev, current.config.review.tag_prefix)
+    current, repo, sha = revision.backlog_dir, revision.repo, revision.sha
     with BlobReader(repo) as reader:
-        config = config_at(repo, reader, sha, rev)
+        config = config_at(repo, reader, sha, rev or sha)
         files = item_files(repo, sha, config.items_dir)
         blobs = reader.read_many(f.blob for f in files)
     loaded = [parse_blob(blobs[f.blob], current.root / f.path) for f in files]

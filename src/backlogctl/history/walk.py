@@ -209,12 +209,12 @@ def diff(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
     return changes
 
 
-def to_plain(commits: list[CommitInfo]) -> list[Any]:
+def to_rows(commits: list[CommitInfo]) -> list[Any]:
     """Commits as nested tuples of strings, for a fast `marshal` cache."""
     return [(*c[:4], tuple(tuple(f) for f in c.files), c.parents) for c in commits]
 
 
-def from_plain(rows: list[Any]) -> list[CommitInfo]:
+def from_rows(rows: list[Any]) -> list[CommitInfo]:
     return [
         CommitInfo(row[0], row[1], row[2], row[3], tuple(FileChange._make(f) for f in row[4]), tuple(row[5]))
         for row in rows

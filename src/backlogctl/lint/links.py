@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from backlogctl import ids
 from backlogctl.backlog import Entry
+from backlogctl.graph import components
 from backlogctl.ids import natural_key
 from backlogctl.lint.context import Context
 from backlogctl.lint.problem import Finding, rule
@@ -80,54 +81,13 @@ def dependency_cycle(ctx: Context) -> Iterator[Finding]:
     for entry in ctx.entries:
         if entry.id is not None:
             graph[entry.id].extend(dep for dep in dependencies(entry) if dep in graph)
-    for component in _strongly_connected(graph):
+    for component in components({node: graph[node] for node in sorted(graph, key=natural_key)}):
         start = min(component, key=natural_key)
         if len(component) == 1 and start not in graph[start]:
             continue
         cycle = _cycle_through(start, graph, set(component))
         entry = ctx.by_id[start][0]
         yield Finding(entry, "dependency cycle: " + " → ".join(cycle), field="depends_on")
-
-
-def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative so long chains do not hit the recursion limit."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    for root in sorted(graph, key=natural_key):
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, child = work.pop()
-            if child == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            successors = graph[node]
-            if child < len(successors):
-                work.append((node, child + 1))
-                nxt = successors[child]
-                if nxt not in index:
-                    work.append((nxt, 0))
-                elif nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(component)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return components
 
 
 def _cycle_through(start: str, graph: dict[str, list[str]], members: set[str]) -> list[str]:

@@ -49,7 +49,7 @@ class _TerminalStream:
     """stdout or stderr on a terminal: control sequences pass only as our own styles (SGR).
 
     The renderers already show control characters in data as ``\\xNN``; this
-    is the net under every command, including ones that print with plain
+    is the net under every command, including ones that print with
     ``typer.echo``: an OSC 52 clipboard write, a screen clear or a cursor move
     cannot reach the terminal from a title, an owner or a commit message.
     """

@@ -27,7 +27,7 @@ def as_json(backlog: Backlog, entry: Entry) -> dict[str, Any]:
     score = _breakdown(backlog, entry)
     raw = store.read_document(entry.path).raw
     found = {"path": backlog.relative(entry.path), "item": entry.data or {}, "score": score}
-    return jsonout.plain(found | {"hash": store.content_hash(raw)})  # type: ignore[no-any-return]
+    return jsonout.to_json_value(found | {"hash": store.content_hash(raw)})  # type: ignore[no-any-return]
 
 
 def render(backlog: Backlog, entry: Entry, output: str) -> None:
@@ -40,7 +40,7 @@ def render(backlog: Backlog, entry: Entry, output: str) -> None:
     if output == "yaml":
         from backlogctl import store
 
-        sys.stdout.write(store.dump(jsonout.plain(data)))
+        sys.stdout.write(store.dump(jsonout.to_json_value(data)))
         return
     _text(path, data, score)
 

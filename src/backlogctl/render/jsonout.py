@@ -1,4 +1,4 @@
-"""JSON output: plain values, dates as ISO strings, stable key order."""
+"""JSON output: JSON values (``to_json_value``), dates as ISO strings, stable key order."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from pathlib import Path
 from typing import Any
 
 
-def plain(value: Any) -> Any:
+def to_json_value(value: Any) -> Any:
     """Turn dataclasses, pydantic models, enums, dates and paths into JSON values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: plain(getattr(value, f.name))
+            f.name: to_json_value(getattr(value, f.name))
             for f in dataclasses.fields(value)
             if f.metadata.get("json", True)  # metadata={"json": False}: a field for stderr only
         }
     if hasattr(value, "model_dump"):
-        return plain(value.model_dump(mode="json", exclude_none=False))
+        return to_json_value(value.model_dump(mode="json", exclude_none=False))
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): to_json_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
+        return [to_json_value(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
@@ -37,7 +37,7 @@ def plain(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(plain(value), indent=2, ensure_ascii=False)
+    return json.dumps(to_json_value(value), indent=2, ensure_ascii=False)
 
 
 VERSION = 1
@@ -46,7 +46,7 @@ VERSION = 1
 
 def document(value: Any) -> Any:
     """``value`` as a JSON document: the object's keys in their order, then ``"version"``."""
-    data = plain(value)
+    data = to_json_value(value)
     if isinstance(data, dict):
         return {**data, "version": VERSION}
     return {"items": data, "version": VERSION}

@@ -43,10 +43,10 @@ def render(items: list[Item], output: str) -> None:
 
 
 def _table(items: list[Item]) -> None:
-    from backlogctl.render import plain
+    from backlogctl.render import aligned
 
-    if not plain.is_terminal() or len(items) > plain.RICH_ROWS:
-        plain.table(COLUMNS, [list(_row(item).values()) for item in items])
+    if not aligned.is_terminal() or len(items) > aligned.RICH_ROWS:
+        aligned.table(COLUMNS, [list(_row(item).values()) for item in items])
         sys.stdout.write(f"{len(items)} item{'s' if len(items) != 1 else ''}\n")
         return
 

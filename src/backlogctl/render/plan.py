@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from backlogctl.render import jsonout, plain, text
+from backlogctl.render import aligned, jsonout, text
 
 if TYPE_CHECKING:
     from backlogctl.planning.calibrate import Calibration, Figure
@@ -105,7 +105,7 @@ def _plan_table(plan: Plan) -> None:
             row.append(f"{plan.stability.get(chosen.id, 0.0):.0%}")
         rows.append(row)
     if rows:
-        plain.table(headers, rows, right=frozenset({"score", "P(selected)", *plan.capacity}))
+        aligned.table(headers, rows, right=frozenset({"score", "P(selected)", *plan.capacity}))
     else:
         out.write("Nothing fits.\n")
     out.write("\nWhat more would buy:\n")
@@ -176,10 +176,10 @@ def calibration_json(calibration: Calibration) -> dict[str, Any]:
     return {
         "start_status": calibration.start_status,
         "done_status": calibration.done_status,
-        "items": jsonout.plain(calibration.deliveries),
-        "overall": jsonout.plain(calibration.overall),
-        "teams": jsonout.plain(calibration.teams),
-        "owners": jsonout.plain(calibration.owners),
+        "items": jsonout.to_json_value(calibration.deliveries),
+        "overall": jsonout.to_json_value(calibration.overall),
+        "teams": jsonout.to_json_value(calibration.teams),
+        "owners": jsonout.to_json_value(calibration.owners),
         "skipped": [{"id": key, "reason": reason} for key, reason in calibration.skipped],
     }
 
@@ -211,14 +211,14 @@ def _calibration_table(calibration: Calibration) -> None:
         for d in calibration.deliveries
     ]
     headers = ["id", "team", "owner", "estimate", "weeks", "ratio", "in progress -> deployed"]
-    plain.table(headers, rows, right=frozenset({"estimate", "weeks", "ratio"}))
+    aligned.table(headers, rows, right=frozenset({"estimate", "weeks", "ratio"}))
     for title, figures in (
         ("all items", [calibration.overall] if calibration.overall else []),
         ("per team", calibration.teams),
         ("per owner", calibration.owners),
     ):
         out.write(f"\nMedian ratio {title}:\n")
-        plain.table(
+        aligned.table(
             ["", "items", "median", "range", "note"],
             [_figure_row(f) for f in figures],
             right=frozenset({"items", "median"}),

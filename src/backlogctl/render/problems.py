@@ -54,8 +54,8 @@ def _property(text: str) -> str:
 
 
 def _text(problems: Sequence[Problem], items: int) -> None:
-    # Plain writes with ANSI styles: rich's markup costs seconds for thousands of problems.
-    from backlogctl.render.plain import colour, styled
+    # Aligned text with ANSI styles: rich's markup costs seconds for thousands of problems.
+    from backlogctl.render.aligned import colour, styled
 
     on = colour()
     width = max((len(p.rule) for p in problems), default=0)

@@ -56,7 +56,11 @@ def as_json(view: RankView) -> dict[str, Any]:
     if view.stability is not None:
         data["stability_top"] = view.stability_top
         data["stability_rule"] = view.stability_rule
-    data["left_out"] = [{"id": out.id, "reason": out.reason} for out in view.ranking.left_out]
+    from backlogctl.render.text import with_hint
+
+    data["left_out"] = [
+        {"id": out.id, "reason": with_hint(out.reason, out.hint)} for out in view.ranking.left_out
+    ]
     return data
 
 
@@ -126,13 +130,13 @@ def _heading(view: RankView) -> str:
 
 
 def _table(view: RankView) -> None:
-    from backlogctl.render import plain
+    from backlogctl.render import aligned
 
     rows = [_cells(view, entry, separator="\n") for entry in view.entries]
-    if plain.is_terminal() and len(rows) <= plain.RICH_ROWS:
+    if aligned.is_terminal() and len(rows) <= aligned.RICH_ROWS:
         emit = _rich_table(view, rows)
     else:
-        emit = _plain_table(view, rows)
+        emit = _aligned_table(view, rows)
     if view.explain:
         for entry in view.entries:
             emit("", "")
@@ -196,17 +200,17 @@ def _rich_table(view: RankView, rows: list[list[str]]) -> Emit:
     return emit
 
 
-def _plain_table(view: RankView, rows: list[list[str]]) -> Emit:
+def _aligned_table(view: RankView, rows: list[list[str]]) -> Emit:
     """Write the heading and table as aligned text; return how to write the lines after it."""
-    from backlogctl.render import plain
+    from backlogctl.render import aligned
 
-    enabled = plain.colour()
+    enabled = aligned.colour()
 
     def emit(text: str, style: str) -> None:
-        sys.stdout.write(plain.styled(text, *filter(None, [style]), enabled=enabled) + "\n")
+        sys.stdout.write(aligned.styled(text, *filter(None, [style]), enabled=enabled) + "\n")
 
     emit(_heading(view), "dim")
-    plain.table(_columns(view), rows, right=frozenset({"rank", "score"}))
+    aligned.table(_columns(view), rows, right=frozenset({"rank", "score"}))
     return emit
 
 
@@ -214,9 +218,7 @@ def left_out_lines(ranking: Ranking) -> list[str]:
     """Why items are not ranked; items held back only by their status share one line per status."""
     from backlogctl.render import text
 
-    return text.left_out_lines(
-        ((out.id, out.reason, out.status) for out in ranking.left_out), hint=" (--all ranks it)"
-    )
+    return text.left_out_lines((out.id, out.reason, out.status, out.hint) for out in ranking.left_out)
 
 
 def _csv(view: RankView) -> None:

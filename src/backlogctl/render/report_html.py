@@ -30,7 +30,7 @@ def render(pack: Pack) -> str:
         chart=Markup(chart.svg(pack)),  # ElementTree escaped every text in it
         chart_width=chart.WIDTH,
         missing_text=_missing_text,
-        left_out_lines=text.left_out_lines(pack.left_out) if not pack.ranking else [],
+        left_out_lines=text.left_out_lines((*out, None) for out in pack.left_out) if not pack.ranking else [],
         chart_min_px=chart.MIN_CSS_WIDTH,
         weights=weights,
         score=score,

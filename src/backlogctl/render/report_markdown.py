@@ -65,7 +65,9 @@ def _header(pack: Pack) -> str:
 
 def _ranking(pack: Pack) -> str:
     if not pack.ranking:
-        reasons = "\n".join(f"- {cell(line)}" for line in text.left_out_lines(pack.left_out))
+        reasons = "\n".join(
+            f"- {cell(line)}" for line in text.left_out_lines((*out, None) for out in pack.left_out)
+        )
         return "## Ranking\n\nNo item is rankable." + (f" Why:\n\n{reasons}" if reasons else "")
     rows: list[list[object]] = []
     for row in pack.ranking:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from backlogctl.render import jsonout, plain
+from backlogctl.render import aligned, jsonout
 from backlogctl.render.text import markdown
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def status(found: Status, output: str) -> None:
         sys.stdout.write(f"session {found.session}: nobody has rated yet ({found.items} items)\n")
         return
     rows = [[r.rater, f"{r.complete}/{found.items}", str(r.rated - r.complete)] for r in found.raters]
-    plain.table(["rater", "complete", "partly rated"], rows, right=frozenset({"complete", "partly rated"}))
+    aligned.table(["rater", "complete", "partly rated"], rows, right=frozenset({"complete", "partly rated"}))
 
 
 def number(value: float | None) -> str:
@@ -104,7 +104,7 @@ def results(found: Results, output: str) -> None:
     sys.stdout.write(f"session {found.session}, raters (in this order): {', '.join(found.raters)}\n")
     agreement = ", ".join(f"{c} {number(a)}" for c, a in found.agreement.items())
     sys.stdout.write(f"agreement (Krippendorff's alpha): {agreement}\n\n")
-    plain.table(head, rows)
+    aligned.table(head, rows)
     if found.discuss_first:
         sys.stdout.write(f"\ndiscuss first: {', '.join(found.discuss_first)}\n")
 

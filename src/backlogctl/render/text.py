@@ -93,8 +93,8 @@ def _fallback(error: UnicodeError) -> tuple[str, int]:
     for char in error.object[error.start : error.end]:
         stand_in = _STAND_INS.get(char)
         if stand_in is None:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            stand_in = plain or "?"
+            ascii_form = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+            stand_in = ascii_form or "?"
         out.append(stand_in)
     return "".join(out), error.end
 
@@ -210,19 +210,30 @@ def moved(places: int | None) -> str:
     return f"▲{places}" if places > 0 else f"▼{-places}"
 
 
-def left_out_lines(left_out: Iterable[tuple[str, str, str | None]], hint: str = "") -> list[str]:
+def with_hint(text: str, hint: str | None) -> str:
+    """``text (hint)``, or ``text`` without a hint."""
+    return f"{text} ({hint})" if hint else text
+
+
+def left_out_lines(left_out: Iterable[tuple[str, str, str | None, str | None]]) -> list[str]:
     """Why items are not ranked, one line each; items held back only by their status share a line.
 
-    ``rank`` adds the hint " (--all ranks it)"; the meeting pack leaves it off.
+    Each entry is ``(id, reason, status, hint)``; a hint is shown in brackets. ``rank``
+    passes the ranking's hints ("--all ranks it"); the meeting pack passes none.
     """
     lines: list[str] = []
     by_status: dict[str, list[str]] = {}
-    for key, reason, status in left_out:
+    hints: dict[str, str | None] = {}
+    for key, reason, status, hint in left_out:
         if status is not None:
             by_status.setdefault(status, []).append(key)
+            hints.setdefault(status, hint)
         else:
-            lines.append(f"{key}: {reason}")
-    lines += [f"status {status}{hint}: {', '.join(keys)}" for status, keys in by_status.items()]
+            lines.append(f"{key}: {with_hint(reason, hint)}")
+    lines += [
+        f"{with_hint(f'status {status}', hints[status])}: {', '.join(keys)}"
+        for status, keys in by_status.items()
+    ]
     return lines
 
 

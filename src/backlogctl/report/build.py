@@ -112,7 +112,7 @@ def build(
         baseline=baseline,
         ranking=tuple(_row(entry, moved, view.since is not None) for entry in ranking.entries[:limit]),
         ranked_total=len(ranking.entries),
-        left_out=tuple((out.id, words.reason(out.reason), out.status) for out in ranking.left_out),
+        left_out=tuple((out.id, out.reason, out.status) for out in ranking.left_out),
         field_labels=_labels(changes, config),
         stability=StabilitySummary(
             top,
@@ -244,7 +244,7 @@ def _left_out_note(backlog: Backlog, ranking: Ranking, problems: Sequence[Proble
     rankable = {i.id for i in backlog.items if gate(i, backlog.config, False) is None}
     incomplete = {p.item for p in problems if p.severity == "error"}
     missing = [
-        (out.id, "incomplete, see Incomplete items" if out.id in incomplete else words.reason(out.reason))
+        (out.id, "incomplete, see Incomplete items" if out.id in incomplete else out.reason)
         for out in ranking.left_out
         if out.id in rankable
     ]

@@ -59,8 +59,3 @@ def field_label(dotted: str, config: Any = None) -> str:
     if rest and head in _GROUP_WORDS:
         return _GROUP_WORDS[head].format(_words(rest.replace(".", ": ")))
     return ": ".join(_words(part) for part in dotted.split("."))
-
-
-def reason(text: str) -> str:
-    """Why an item is not ranked, for the pack: the CLI's hint to the backlog owner left off."""
-    return text.removesuffix(" (--all ranks it)")

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backlogctl.config import Config
+from backlogctl.graph import components
 from backlogctl.ids import natural_key
 from backlogctl.model import Item, RiskClass
 from backlogctl.scoring.models import Compiled, Score, Term, score_with, select
@@ -31,11 +32,16 @@ class Ranked:
 
 @dataclass(frozen=True, slots=True)
 class LeftOut:
-    """An item the ranking left out, and why; ``status`` is set when its status alone held it back."""
+    """An item the ranking left out, and why; ``status`` is set when its status alone held it back.
+
+    ``hint`` says what would rank it anyway (``--all ranks it``): the CLI's renderers
+    show it after the reason, the meeting pack leaves it off; the reason never carries it.
+    """
 
     id: str
     reason: str
     status: str | None = None
+    hint: str | None = None
 
 
 @dataclass(slots=True)
@@ -57,8 +63,12 @@ def gate(item: Item, config: Config, include_all: bool) -> str | None:
     if item.risk_class == RiskClass.UNACCEPTABLE:
         return "risk class unacceptable: never ranked"
     if not include_all and item.status not in config.statuses.rankable:
-        return f"status {item.status or '(none)'} is not rankable (--all ranks it)"
+        return f"status {item.status or '(none)'} is not rankable"
     return None
+
+
+ALL_RANKS_IT = "--all ranks it"
+"""The hint on an item held back by its status alone."""
 
 
 def _held_by_status(item: Item, config: Config) -> bool:
@@ -101,7 +111,8 @@ def rank_with(
         if reason is None and item.id in chosen:
             reason = "duplicate id: another item file has the same id"
         if reason is not None or result is None:
-            ranking.left_out.append(LeftOut(item.id, reason or "not scored", held))
+            hint = ALL_RANKS_IT if held is not None else None
+            ranking.left_out.append(LeftOut(item.id, reason or "not scored", held, hint))
             continue
         scored[item.id] = result
         chosen[item.id] = item
@@ -216,51 +227,6 @@ class Order:
                     placed.append(stack.pop())
                     pending.pop()
         return placed
-
-
-def components(graph: Mapping[str, list[str]]) -> list[list[str]]:
-    """Strongly connected components, each listed after every component it reaches.
-
-    Tarjan's algorithm without recursion (dependency chains may be thousands long).
-    """
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-    for root in graph:
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(graph[root]))]
-        while work:
-            node, successors = work[-1]
-            for successor in successors:
-                if successor not in index:
-                    index[successor] = low[successor] = len(index)
-                    stack.append(successor)
-                    on_stack.add(successor)
-                    work.append((successor, iter(graph[successor])))
-                    break
-                if successor in on_stack:
-                    low[node] = min(low[node], index[successor])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    members: list[str] = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        members.append(member)
-                        if member == node:
-                            break
-                    found.append(members)
-    return found
 
 
 def tie_key(item: Item) -> tuple[float, dt.date, tuple[str, int, str]]:

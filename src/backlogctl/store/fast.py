@@ -82,7 +82,7 @@ def parse(text: str) -> Any:
         data = _yaml_rs.loads(text)
     except Exception:  # every error is reported by the exact loader, with its line
         return UNSURE
-    if not isinstance(data, dict) or not _plain(data, text):
+    if not isinstance(data, dict) or not _both_loaders_agree(data, text):
         return UNSURE
     return data
 
@@ -139,7 +139,7 @@ def _quoted(date: dt.date, text: str) -> bool:
     return False
 
 
-def _plain(root: dict[str, Any], text: str) -> bool:
+def _both_loaders_agree(root: dict[str, Any], text: str) -> bool:
     """True when every value is of a kind both loaders build the same way."""
     stack: list[tuple[Any, int]] = [(root, 0)]
     while stack:

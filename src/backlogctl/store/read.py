@@ -78,6 +78,10 @@ def _load(text: str) -> Any:
             return _pure_yaml.load(text)
         except Exception:
             raise refused from None
+        finally:
+            # ruamel keeps a document's `%YAML 1.1` on the reused loader: every later
+            # file would read as YAML 1.1 (`[12:30:45]` as 45045). Forget it.
+            _pure_yaml.version = None
 
 
 def decode(raw: bytes, path: Path) -> str:

@@ -81,8 +81,9 @@ def ranking_view(
         from backlogctl import history
 
         try:
-            view.since = history.resolve(backlog.root, since)
-            view.then = history.backlog_at(backlog.root, view.since)
+            revision = history.resolve_revision(backlog.root, since)
+            view.since = revision.sha
+            view.then = history.backlog_of(revision)
         except BacklogError as exc:
             if not since_optional:
                 raise
@@ -147,8 +148,9 @@ def rank(
     else:
         from backlogctl import history
 
-        as_of_sha = history.resolve(start, as_of)
-        backlog = history.backlog_at(start, as_of_sha)
+        revision = history.resolve_revision(start, as_of)
+        as_of_sha = revision.sha
+        backlog = history.backlog_of(revision)
     view = ranking_view(
         backlog,
         model=model,

@@ -1,4 +1,4 @@
-"""Fast plain-text output: aligned columns and ANSI styles without rich.
+"""Aligned text: the tables written to pipes, files and CI logs, with ANSI styles but without rich.
 
 rich lays out a table cell by cell, which takes seconds for thousands of rows.
 Output that goes to a pipe, a file or a CI log (or a table longer than a
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 RICH_ROWS = 300
-"""Tables longer than this are written plain even on a terminal."""
+"""Tables longer than this are written as aligned text even on a terminal."""
 
 _ANSI = {"bold": "1", "dim": "2", "underline": "4", "red": "31", "green": "32", "yellow": "33"}
 
