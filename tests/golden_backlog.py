@@ -49,3 +49,29 @@ depends_on: [{", ".join(deps)}]
 """
         (root / "items" / f"AI-{number}-model.yaml").write_text(text)
     return root
+
+
+BROKEN = {
+    "AI-9001-schema.yaml": "id: AI-9001\ntitle: Bad score\nstatus: ready\n"
+    "scores: {business_value: 4, effort: high}\n",
+    "AI-9002-status.yaml": "id: AI-9002\ntitle: Odd status\nstatus: redy\nowner: ana\n",
+    "AI-9003-incomplete.yaml": "id: AI-9003\ntitle: TODO\nstatus: ready\ndecision: tbd\nstakeholders: []\n",
+    "AI-9004-unknown.yaml": "id: AI-9004\ntitle: Typo\nstatus: proposed\nbussiness_value: 3\n"
+    "scores: {efort: 2}\ndepends_on: [AI-99999]\n",
+    "AI-9005-cycle.yaml": "id: AI-9005\ntitle: Cycle one\nstatus: proposed\ndepends_on: [AI-9006]\n",
+    "AI-9006-cycle.yaml": "id: AI-9006\ntitle: Cycle two\nstatus: in_progress\ndepends_on: [AI-9005]\n",
+    "AI-9007-syntax.yaml": "id: AI-9007\ntitle: [unclosed\n",
+    "AI-9008-list.yaml": "- just\n- a list\n",
+    "AI-9009-duplicate.yaml": "id: AI-1\ntitle: Same id\nstatus: proposed\n",
+    "AI-9010-quoted.yaml": "id: AI-9010\ntitle: Quoted date\nstatus: proposed\ncreated: '2024-02-03'\n"
+    "risk_class: high\nkind: revise\nresources: {effort_weeks: 3, roles: [a, b]}\n",
+    "ai-9011-name.yaml": "id: AI-9011\ntitle: Lower-case name\nstatus: parked\n",
+}
+"""Files with one lint finding each (or several), added to a generated backlog."""
+
+
+def write_broken(root: Path) -> Path:
+    """Add the BROKEN files to the backlog at ``root``."""
+    for name, text in BROKEN.items():
+        (root / "items" / name).write_text(text)
+    return root

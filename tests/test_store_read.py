@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from backlogctl import cache as cachefile
 from backlogctl.errors import InputError
 from backlogctl.store import cache, load_items, read, read_bytes
 
@@ -46,7 +47,7 @@ def test_warm_run_reads_from_the_cache(
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
     first = load_items([item], cache_for=tmp_path)
-    assert cache.location(tmp_path).is_file()
+    assert cachefile.location().is_file()
     monkeypatch.setattr(read, "parse", _no_parsing)  # a warm run must not parse at all
     second = load_items([item], cache_for=tmp_path)
     assert first[0].data == EXPECTED
@@ -88,7 +89,7 @@ def test_recently_changed_files_are_not_cached(tmp_path: Path) -> None:
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
-    location = cache.location(tmp_path)
+    location = cachefile.location()
     location.parent.mkdir(parents=True, exist_ok=True)
     location.write_bytes(b"\x00garbage")
     assert load_items([item], cache_for=tmp_path)[0].data == EXPECTED
@@ -121,7 +122,7 @@ def test_no_cache_environment_variable_turns_it_off(tmp_path: Path, monkeypatch:
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
     load_items([item], cache_for=tmp_path)
-    assert not cache.location(tmp_path).exists()
+    assert not cachefile.location().exists()
 
 
 def test_bad_files_are_reported_not_cached(tmp_path: Path) -> None:

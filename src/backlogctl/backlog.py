@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from backlogctl import config as config_module
 from backlogctl import ids, store, template
@@ -272,14 +272,33 @@ def item_paths(backlog_dir: BacklogDir) -> tuple[list[Path], list[store.Loaded]]
     return paths, refused
 
 
+def share_fields_sets(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> None:
+    """Give ``model`` and the models inside it the one set of set fields its kind has in ``shared``.
+
+    pydantic keeps a fresh set of the fields given (``model_fields_set``) in every
+    instance: four sets of 2.3 KB and three times 0.7 KB per item, half of what a
+    validated item holds. Items written from one template set the same fields,
+    so one set per combination serves them all. Loaded models are not assigned
+    to (nothing in backlogctl does; ``model_copy`` copies the set first).
+    """
+    fields_set = model.__pydantic_fields_set__
+    object.__setattr__(model, "__pydantic_fields_set__", shared.setdefault(frozenset(fields_set), fields_set))
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            share_fields_sets(value, shared)
+
+
 def entries_from(loaded: list[store.Loaded], *, models: bool = True, model: type[Item] = Item) -> list[Entry]:
     """Entries of the loaded files, validated; ``models=False`` keeps what is wrong but not the models."""
     entries = []
+    shared: dict[frozenset[str], set[str]] = {}
     for record in loaded:
         entry = Entry(record.path, record.data, error=record.error)
         if record.data is not None:
             item, entry.invalid = validate(record.data, model)
-            entry.item = item if models else None
+            if models and item is not None:
+                share_fields_sets(item, shared)
+                entry.item = item
         entries.append(entry)
     entries.sort(key=_order)
     return entries

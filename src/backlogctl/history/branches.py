@@ -7,14 +7,12 @@ cached by tree id; a run reads only the trees it has not seen before.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from pathlib import Path
 
+from backlogctl import cache as cachefile
 from backlogctl import ids
 from backlogctl.errors import GitError
-from backlogctl.history.cache import cache_dir, enabled
 from backlogctl.history.git import BlobReader, Repo, RepositoryRefused, locate, run
 
 Highest = dict[str, int]
@@ -139,31 +137,39 @@ def _added(listing: bytes) -> list[tuple[str, str, str]]:
     return found
 
 
+TABLES = {"branch_ids": "repo TEXT, tree TEXT, highest TEXT, PRIMARY KEY (repo, tree)"}
+SALT = "branch-ids-2"  # 2: ids read from contents too
+
+
 class _Cache:
-    """Tree id -> highest ids, in a small JSON file; failures only cost speed."""
+    """Tree id -> highest ids, in the ``branch_ids`` table of the one cache file; failures only cost speed."""
 
     def __init__(self, repo: Repo) -> None:
-        key = hashlib.sha1(str(repo.git_dir).encode()).hexdigest()[:16]
-        self.path = cache_dir() / f"branch-ids-v2-{key}.json"  # v2: ids read from contents too
-        self.enabled = enabled()
+        self.repo = str(repo.git_dir)
         self.known: dict[str, Highest] = {}
-        if not self.enabled:
+        tables = cachefile.open_tables("branch-ids", SALT, TABLES)
+        if tables is None:
             return
         try:
-            self.known = json.loads(self.path.read_text())
-            if not isinstance(self.known, dict):
-                self.known = {}
-        except (OSError, ValueError):
+            query = "SELECT tree, highest FROM branch_ids WHERE repo = ?"
+            rows = tables.read(lambda db: db.execute(query, (self.repo,)).fetchall())
+            self.known = {tree: json.loads(highest) for tree, highest in rows or []}
+        except (*cachefile.ERRORS, ValueError):
             self.known = {}
+        finally:
+            tables.close()
 
     def update(self, found: dict[str, Highest]) -> None:
         self.known.update(found)
-        if not self.enabled:
+        tables = cachefile.open_tables("branch-ids", SALT, TABLES)
+        if tables is None:
             return
+        rows = [(self.repo, tree, json.dumps(highest)) for tree, highest in found.items()]
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_text(json.dumps(self.known))
-            os.replace(temp, self.path)
-        except OSError:
+            tables.write(
+                lambda db: db.executemany("INSERT OR REPLACE INTO branch_ids VALUES (?, ?, ?)", rows)
+            )
+        except cachefile.ERRORS:
             pass
+        finally:
+            tables.close()

@@ -1,208 +1,161 @@
-"""A per-repository cache of parsed blobs and walked commits.
+"""The history cache: parsed blobs and walked commits, per repository.
 
-A blob's contents never change, so its parsed form keyed by blob id is always
-valid. Walked commit lists are kept per (items folder, tip); a later run whose
-tip descends from a cached one along the first parent reads only the new
-commits. The cache is a convenience: if it is unreadable, corrupt or
+Tables of the one cache file (``backlogctl.cache``), each row keyed by the
+repository's git folder. A blob's contents never change, so its parsed form
+keyed by blob id is always valid. Walked commit lists are kept per (items
+folder, tip); a later run whose tip descends from a cached one along the first
+parent reads only the new commits. Finished results are kept by the commit
+ids they were computed from. The salt names the git options and the YAML
+parser. The cache is a convenience: if it is unreadable, corrupt or
 unwritable, everything still works, only slower.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
-import os
 import pickle
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from backlogctl import cache
 from backlogctl.history.walk import CommitInfo, from_rows, to_rows
 
-VERSION = "5"
+VERSION = "6"
 KEEP_CHAINS = 8
 KEEP_RESULTS = 32
-_ERRORS = (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError, OSError)
+_ERRORS = (*cache.ERRORS, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError)
+TABLES = {
+    "blobs": "repo TEXT, sha TEXT, data BLOB, PRIMARY KEY (repo, sha)",
+    "blob_ids": "repo TEXT, sha TEXT, id TEXT, PRIMARY KEY (repo, sha)",
+    "chains": "repo TEXT, key TEXT, commits BLOB, used INTEGER, PRIMARY KEY (repo, key)",
+    "results": "repo TEXT, key TEXT, value BLOB, used INTEGER, PRIMARY KEY (repo, key)",
+}
 
 
-def enabled() -> bool:
-    """BACKLOGCTL_NO_CACHE=1 turns every cache off (cold runs, benchmarks)."""
-    return os.environ.get("BACKLOGCTL_NO_CACHE", "") in ("", "0")
+def _salt() -> str:
+    """Everything that can change an answer besides the commits: our version, git options, the parser."""
+    from backlogctl.history.git import OPTIONS
+    from backlogctl.history.walk import LOG_OPTIONS
+    from backlogctl.store.cache import parser
 
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "backlogctl"
+    return f"history-{VERSION}/{parser()}/{' '.join(OPTIONS + LOG_OPTIONS)}"
 
 
 class HistoryCache:
-    """Parsed blobs and commit chains of one repository, in one SQLite file."""
+    """Parsed blobs and commit chains of one repository."""
 
     def __init__(self, git_dir: Path) -> None:
-        from backlogctl import __version__
-        from backlogctl.history.git import OPTIONS
-        from backlogctl.history.walk import LOG_OPTIONS
-
-        key = hashlib.sha256(str(git_dir.resolve()).encode()).hexdigest()[:20]
-        self.path = cache_dir() / f"history-{key}.sqlite"
-        # Everything that can change an answer besides the commits: our version and the git options.
-        self._salt = f"{VERSION}/{__version__}/{' '.join(OPTIONS + LOG_OPTIONS)}"
-        self._db: sqlite3.Connection | None = None
-        if not enabled():
-            return
-        try:
-            self._db = self._open()
-        except _ERRORS:
-            self._db = self._reopen()
-
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=2)
-        db.executescript(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
-            "CREATE TABLE IF NOT EXISTS blobs (sha TEXT PRIMARY KEY, data BLOB);"
-            "CREATE TABLE IF NOT EXISTS blob_ids (sha TEXT PRIMARY KEY, id TEXT);"
-            "CREATE TABLE IF NOT EXISTS chains (key TEXT PRIMARY KEY, commits BLOB, used INTEGER);"
-            "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB, used INTEGER);"
-        )
-        row = db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
-        if row is None or row[0] != self._salt:
-            # Written by another version: parsed forms may differ, start afresh.
-            db.executescript(
-                "DELETE FROM blobs; DELETE FROM blob_ids; DELETE FROM chains; DELETE FROM results;"
-            )
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (self._salt,))
-            db.commit()
-        return db
-
-    def _reopen(self) -> sqlite3.Connection | None:
-        """A corrupt file is thrown away once; if that fails too, run without a cache."""
-        try:
-            self.path.unlink(missing_ok=True)
-            return self._open()
-        except _ERRORS:
-            return None
+        self.repo = str(git_dir.resolve())
+        self._tables = cache.open_tables("history", _salt(), TABLES)
 
     def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(*_ERRORS):
-                self._db.close()
-            self._db = None
+        if self._tables is not None:
+            self._tables.close()
+            self._tables = None
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """Rows of ``sql`` with this repository as its first parameter; [] when off or failing."""
+        if self._tables is None:
+            return []
+        try:
+            return self._tables.read(lambda db: db.execute(sql, (self.repo, *params)).fetchall()) or []
+        except _ERRORS:
+            return []
+
+    def _write(self, change: Any) -> None:
+        if self._tables is None:
+            return
+        with contextlib.suppress(*_ERRORS):
+            self._tables.write(change)
 
     def blobs(self, shas: Iterable[str]) -> dict[str, Any]:
         """Cached parsed blobs among ``shas``: sha -> (data, error message)."""
-        if self._db is None:
-            return {}
         wanted = list(dict.fromkeys(shas))
         found: dict[str, Any] = {}
         try:
             for start in range(0, len(wanted), 500):
                 part = wanted[start : start + 500]
                 marks = ",".join("?" * len(part))
-                for sha, data in self._db.execute(
-                    f"SELECT sha, data FROM blobs WHERE sha IN ({marks})", part
-                ):
+                query = f"SELECT sha, data FROM blobs WHERE repo = ? AND sha IN ({marks})"
+                rows = self._read(query, tuple(part))
+                for sha, data in rows:
                     found[sha] = pickle.loads(data)
         except _ERRORS:
             return {}
         return found
 
     def store_blobs(self, parsed: dict[str, Any]) -> None:
-        if self._db is None or not parsed:
+        if not parsed:
             return
         try:
             rows = [
-                (sha, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for sha, value in parsed.items()
+                (self.repo, sha, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                for sha, value in parsed.items()
             ]
-            self._db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", rows)
-            self._db.commit()
         except _ERRORS:
-            pass
+            return
+        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", rows))
 
     def blob_ids(self) -> dict[str, str | None]:
         """Every blob whose item id is known: sha -> id."""
-        if self._db is None:
-            return {}
-        try:
-            return dict(self._db.execute("SELECT sha, id FROM blob_ids").fetchall())
-        except _ERRORS:
-            return {}
+        return dict(self._read("SELECT sha, id FROM blob_ids WHERE repo = ?", ()))
 
     def store_blob_ids(self, ids: dict[str, str | None]) -> None:
-        if self._db is None or not ids:
+        if not ids:
             return
-        try:
-            self._db.executemany("INSERT OR REPLACE INTO blob_ids VALUES (?, ?)", list(ids.items()))
-            self._db.commit()
-        except _ERRORS:
-            pass
+        rows = [(self.repo, sha, item_id) for sha, item_id in ids.items()]
+        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO blob_ids VALUES (?, ?, ?)", rows))
 
     def chain_tips(self, folder: str, base: str) -> list[str]:
         """Tips of the cached commit lists for ``folder`` after ``base``, most recently used first."""
-        if self._db is None:
-            return []
         head = f"{folder}\x1f{base}\x1f"
-        try:
-            rows = self._db.execute(
-                "SELECT key FROM chains WHERE substr(key, 1, ?) = ? ORDER BY used DESC", (len(head), head)
-            ).fetchall()
-        except _ERRORS:
-            return []
+        query = "SELECT key FROM chains WHERE repo = ? AND substr(key, 1, ?) = ? ORDER BY used DESC"
+        rows = self._read(query, (len(head), head))
         return [key[len(head) :] for (key,) in rows]
 
     def chain(self, folder: str, base: str, tip: str) -> list[CommitInfo] | None:
         """The cached walk of ``folder`` from ``tip`` back to ``base`` ('' the root)."""
-        if self._db is None:
-            return None
+        key = f"{folder}\x1f{base}\x1f{tip}"
+        rows = self._read("SELECT commits FROM chains WHERE repo = ? AND key = ?", (key,))
         try:
-            row = self._db.execute(
-                "SELECT commits FROM chains WHERE key = ?", (f"{folder}\x1f{base}\x1f{tip}",)
-            ).fetchone()
-            return None if row is None else from_rows(marshal.loads(row[0]))
+            return from_rows(marshal.loads(rows[0][0])) if rows else None
         except _ERRORS:
             return None
 
     def store_chain(self, folder: str, base: str, tip: str, commits: list[CommitInfo]) -> None:
-        if self._db is None:
-            return
-        import time
-
         try:
             blob = marshal.dumps(to_rows(commits))
-            key = f"{folder}\x1f{base}\x1f{tip}"
-            self._db.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?)", (key, blob, time.time_ns()))
-            self._db.execute(
-                "DELETE FROM chains WHERE key NOT IN (SELECT key FROM chains ORDER BY used DESC LIMIT ?)",
-                (KEEP_CHAINS,),
-            )
-            self._db.commit()
         except _ERRORS:
-            pass
+            return
+        row = (self.repo, f"{folder}\x1f{base}\x1f{tip}", blob, time.time_ns())
+        self._write(lambda db: _keep_newest(db, "chains", row, KEEP_CHAINS))
 
     def result(self, key: str) -> Any:
         """A finished result stored under ``key`` (commit ids and folder in it), or None."""
-        if self._db is None:
-            return None
+        rows = self._read("SELECT value FROM results WHERE repo = ? AND key = ?", (key,))
         try:
-            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
-            return None if row is None else pickle.loads(row[0])
+            return pickle.loads(rows[0][0]) if rows else None
         except _ERRORS:
             return None
 
     def store_result(self, key: str, value: Any) -> None:
-        if self._db is None:
-            return
-        import time
-
         try:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            self._db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (key, blob, time.time_ns()))
-            self._db.execute(
-                "DELETE FROM results WHERE key NOT IN (SELECT key FROM results ORDER BY used DESC LIMIT ?)",
-                (KEEP_RESULTS,),
-            )
-            self._db.commit()
         except _ERRORS:
-            pass
+            return
+        row = (self.repo, key, blob, time.time_ns())
+        self._write(lambda db: _keep_newest(db, "results", row, KEEP_RESULTS))
+
+
+def _keep_newest(db: sqlite3.Connection, table: str, row: tuple[Any, ...], keep: int) -> None:
+    """Store ``row`` (repo, key, value, used); keep the ``keep`` most recently used of its repository."""
+    db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)", row)
+    db.execute(
+        f"DELETE FROM {table} WHERE repo = ? AND key NOT IN "
+        f"(SELECT key FROM {table} WHERE repo = ? ORDER BY used DESC LIMIT ?)",
+        (row[0], row[0], keep),
+    )

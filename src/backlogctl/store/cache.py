@@ -1,42 +1,48 @@
-"""A cache of parsed item files, so warm runs skip parsing.
+"""The parse cache: parsed item files, so warm runs skip parsing.
 
-One file per items folder in ``$XDG_CACHE_HOME/backlogctl/``, written with
-marshal (each file's data a marshal blob, dates as ordinals plus where
-they sit). An entry is used only
+One row per item file in the ``parsed`` table of the one cache file
+(``backlogctl.cache``): a marshal blob of the file's identity and its data
+(dates as ordinals plus where they sit). A warm run reads its folder's rows
+in one query and decodes a blob per file it uses; a run after an edit writes
+only the rows of the files it parsed. An entry is used only
 when the file's identity is unchanged: size, mtime_ns, ctime_ns, inode and
 device. Files changed in the last ``RACY_SECONDS`` are never cached, because a
 second change within one timestamp tick could keep every stat field equal
-(git's "racy clean" problem). Any failure to read or write the cache is
-ignored: the cache can only make a run faster, never wrong or failing.
-``BACKLOGCTL_NO_CACHE=1`` turns it off. The key names yaml-rs's version (or
-"off" under ``BACKLOGCTL_FAST_YAML=0``): data parsed by one parser is never
-served to a run of another.
+(git's "racy clean" problem). Bad files are never cached. Any failure to read
+or write the cache is ignored: the cache can only make a run faster, never
+wrong or failing. The salt names the loader's revision and yaml-rs's version
+(or "off" under ``BACKLOGCTL_FAST_YAML=0``): data parsed by one parser is
+never served to a run of another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-from backlogctl import __version__
+from backlogctl import cache
 
-LOADER_REVISION = 4
+LOADER_REVISION = 5
 """Bump whenever what the loader accepts or returns changes: cached data of an
 older loader must not outlive it (the version alone does not change between
 commits)."""
 
+TABLES = {"parsed": "folder TEXT, path TEXT, record BLOB, PRIMARY KEY (folder, path)"}
 
-def _format() -> str:
-    """The cache's key: the loader, backlogctl's version, and the fast parser's version (or off)."""
+
+def parser() -> str:
+    """The YAML parser in use, for cache salts: yaml-rs's version, or "off"."""
     from backlogctl.store import fast
 
-    parser = fast.VERSION if fast.enabled() else "off"
-    return f"backlogctl-cache-{LOADER_REVISION}/{__version__}/yaml-rs-{parser}"
+    return f"yaml-rs-{fast.VERSION if fast.enabled() else 'off'}"
+
+
+def _salt() -> str:
+    return f"loader-{LOADER_REVISION}/{parser()}"
 
 
 RACY_SECONDS = 2
@@ -47,65 +53,71 @@ def identity(stat: os.stat_result) -> Identity:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
 
 
-def enabled() -> bool:
-    return os.environ.get("BACKLOGCTL_NO_CACHE", "") in ("", "0")
-
-
-def location(folder: Path) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    key = hashlib.sha256(os.path.realpath(folder).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return Path(base) / "backlogctl" / f"{key}.marshal"
-
-
 class Cache:
     """Parsed data of one folder's files, by path, valid for one identity each."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = location(folder)
-        self.format = _format()
-        self.old: dict[str, Any] = {}
-        self.new: dict[str, Any] = {}
-        self.dirty = False
+        self.folder = os.path.realpath(folder)
+        self.old: dict[str, bytes] = {}
+        """Path -> marshalled (identity, data, date trails), as stored."""
+        self.fresh: dict[str, bytes] = {}
+        self.seen: set[str] = set()
+        self.stale: set[str] = set()
         self.started = time.time_ns()
+        self.tables = cache.open_tables("parse", _salt(), TABLES)
+        if self.tables is None:
+            return
         try:
-            stored = marshal.loads(self.path.read_bytes())
-            if stored[0] == self.format:
-                self.old = stored[1]
-        except Exception:  # missing, corrupt or foreign: start empty
+            query = "SELECT path, record FROM parsed WHERE folder = ?"
+            rows = self.tables.read(lambda db: db.execute(query, (self.folder,)).fetchall())
+            self.old = dict(rows or [])
+        except Exception:  # unreadable, corrupt or foreign: start empty
             self.old = {}
 
     def get(self, path: Path, ident: Identity) -> dict[str, Any] | None:
         key = str(path)
+        self.seen.add(key)
         record = self.old.get(key)
-        if record is None or record[0] != ident:
+        if record is None:
             return None
-        self.new[key] = record
         try:
-            return _decode(marshal.loads(record[1]), record[2])
+            stored, data, dates = marshal.loads(record)
+            if stored == ident:
+                return _decode(data, dates)
         except Exception:
-            return None
+            pass
+        self.stale.add(key)
+        return None
 
     def put(self, path: Path, ident: Identity, data: dict[str, Any]) -> None:
-        self.dirty = True
         # Too recent to trust: a second edit in the same tick may leave the identity unchanged.
         if max(ident[1], ident[2]) > self.started - RACY_SECONDS * 1_000_000_000:
             return
         try:
             encoded, dates = _encode(data)
-            self.new[str(path)] = (ident, marshal.dumps(encoded), dates)
+            self.fresh[str(path)] = marshal.dumps((ident, encoded, dates))
         except Exception:  # a value marshal cannot store: leave the file uncached
             return
 
     def save(self) -> None:
-        if not self.dirty and len(self.new) == len(self.old):
+        """Store the files parsed this run and forget stale entries and files gone; then close."""
+        if self.tables is None:
             return
-        try:
-            from backlogctl.store.write import write_atomic
+        gone = {key for key in self.old.keys() - self.seen if not os.path.lexists(key)}
+        forget = [(self.folder, key) for key in (self.stale | gone) - self.fresh.keys()]
+        rows = [(self.folder, key, record) for key, record in self.fresh.items()]
 
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, marshal.dumps((self.format, self.new)), 0o600)
+        def change(db: Any) -> None:
+            db.executemany("DELETE FROM parsed WHERE folder = ? AND path = ?", forget)
+            db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
+
+        try:
+            if forget or rows:
+                self.tables.write(change)
         except Exception:
-            return
+            pass
+        finally:
+            self.tables.close()
 
 
 def _encode(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:

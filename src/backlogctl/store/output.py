@@ -14,13 +14,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from backlogctl.errors import InputError
+from backlogctl.store.write import new_file_mode, write_atomic
 
 
 def _target(path: Path) -> Path:
@@ -71,21 +70,8 @@ def _write_in_place(target: Path, data: bytes) -> None:
 
 
 def _replace(target: Path, data: bytes, info: os.stat_result | None) -> None:
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if info is None:
-                mask = os.umask(0o022)
-                os.umask(mask)
-                os.fchmod(handle.fileno(), 0o666 & ~mask)
-            else:
-                os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
-                with contextlib.suppress(OSError):  # only root may give a file to someone else
-                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
-            os.fsync(handle.fileno())
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    """A regular file, new or existing: replaced atomically, keeping an existing file's mode and owner."""
+    if info is None:
+        write_atomic(target, data, new_file_mode())
+    else:
+        write_atomic(target, data, stat.S_IMODE(info.st_mode), owner=(info.st_uid, info.st_gid))

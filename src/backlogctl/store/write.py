@@ -32,13 +32,14 @@ def folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _umask() -> int:
+def new_file_mode() -> int:
+    """The mode a new file gets (0o666 less the umask), as ``open`` would give it."""
     mask = os.umask(0o022)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
-def _temp_beside(path: Path, data: bytes, mode: int) -> Path:
+def _temp_beside(path: Path, data: bytes, mode: int, owner: tuple[int, int] | None = None) -> Path:
     """A fully written, fsynced temporary file in ``path``'s folder (same file system: rename is atomic)."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -46,6 +47,9 @@ def _temp_beside(path: Path, data: bytes, mode: int) -> Path:
             handle.write(data)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
+            if owner is not None:
+                with contextlib.suppress(OSError):  # only root may give a file to someone else
+                    os.fchown(handle.fileno(), *owner)
             os.fsync(handle.fileno())
     except BaseException:
         os.unlink(name)
@@ -63,13 +67,14 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, mode: int) -> None:
+def write_atomic(path: Path, data: bytes, mode: int, owner: tuple[int, int] | None = None) -> None:
     """Put ``data`` at ``path`` all at once: a fsynced temporary file beside it, renamed over it.
 
     Readers see the old file or the new one, never a mix; after a crash the old
-    one survives. The folder is synced so the rename itself is durable.
+    one survives. The folder is synced so the rename itself is durable. The
+    file gets ``mode`` and, where allowed, ``owner`` (uid, gid).
     """
-    temp = _temp_beside(path, data, mode)
+    temp = _temp_beside(path, data, mode, owner)
     try:
         os.replace(temp, path)
     except BaseException:
@@ -111,7 +116,7 @@ def create(path: Path, text: str) -> None:
     """Create ``path`` with ``text``; fail if it exists. Atomic: no half-written file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = _temp_beside(path, encode(text, False), 0o666 & ~_umask())
+        temp = _temp_beside(path, encode(text, False), new_file_mode())
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=path) from None
     try:
@@ -139,6 +144,6 @@ def restore(path: Path, data: bytes | None) -> None:
         current = None
     if current == data:
         return
-    mode = path.stat().st_mode & 0o7777 if current is not None else 0o666 & ~_umask()
+    mode = path.stat().st_mode & 0o7777 if current is not None else new_file_mode()
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, data, mode)
