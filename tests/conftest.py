@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from backlogctl.cli import app
 from backlogctl.render import console
-from tests.helpers import DEEP_EXAMPLES, EXAMPLE, GIT_ENV, Result, git
+from tests.helpers import DEEP_EXAMPLES, EXAMPLE, GIT_ENV, Result, init_repo
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("deep", max_examples=DEEP_EXAMPLES)
@@ -82,7 +82,4 @@ def example(tmp_path: Path) -> Path:
 @pytest.fixture
 def git_backlog(backlog: Path) -> Iterator[Path]:
     """The empty backlog as a git repository with one initial commit."""
-    git(backlog, "init", "-q", "-b", "main")
-    git(backlog, "add", "-A")
-    git(backlog, "commit", "-q", "-m", "init backlog")
-    yield backlog
+    yield init_repo(backlog, "init backlog")

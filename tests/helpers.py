@@ -79,6 +79,14 @@ def git(cwd: Path, *args: str, date: str | None = None, author: str | None = Non
     return done.stdout
 
 
+def init_repo(folder: Path, message: str) -> Path:
+    """Make ``folder`` a git repository on ``main`` with everything in it committed as ``message``."""
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", message)
+    return folder
+
+
 ANNA = "Anna Berg <anna@lab.example>"
 
 

@@ -23,7 +23,7 @@ import typer
 from typer.testing import CliRunner
 
 from backlogctl.cli import app
-from tests.helpers import EXAMPLE, git
+from tests.helpers import EXAMPLE, init_repo
 
 PYTHON_TYPES = re.compile(r"<[A-Za-z_.|\[\], ]+>|\blist\[|\b(?:NoneType|Optional\[|typing\.)")
 ESCAPE = re.compile(r"\x1b|\x9b")
@@ -143,10 +143,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Path:
     item.write_text(
         text.replace(title_line, 'title: "Feature store \\e[8mhidden\\e[0m \\e]52;c;eA==\\a"'), "utf-8"
     )
-    git(folder, "init", "-q", "-b", "main")
-    git(folder, "add", "-A")
-    git(folder, "commit", "-q", "-m", "start \x1b[2J the backlog")
-    return folder
+    return init_repo(folder, "start \x1b[2J the backlog")
 
 
 @pytest.mark.slow

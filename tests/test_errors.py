@@ -89,3 +89,14 @@ def test_an_encoding_error_is_its_own_kind(tmp_path: Path) -> None:
 def test_the_location_is_shown_as_path_line_column() -> None:
     error = InputError("invalid YAML: boom", path="items/a.yaml", line=3, column=7)
     assert str(error) == "items/a.yaml:3:7: invalid YAML: boom"
+
+
+def test_a_hint_given_apart_is_a_field_and_part_of_the_message() -> None:
+    from backlogctl.errors import GitError
+
+    error = GitError("a; b is not a repository", hint="run git init", path="items")
+    assert (error.problem, error.hint) == ("a; b is not a repository", "run git init")
+    assert error.message == "a; b is not a repository; run git init"
+    assert str(error) == "items: a; b is not a repository; run git init"
+    whole = GitError("no hint; one text")
+    assert (whole.problem, whole.hint, whole.message) == ("no hint; one text", None, "no hint; one text")

@@ -53,13 +53,14 @@ def conflicting_merge(repo: Path) -> None:
     assert (repo / ".git" / "MERGE_HEAD").exists()
 
 
-def test_set_commit_on_a_detached_head_refuses_before_writing(
-    git_backlog: Path, committed_item: tuple[str, Path], run: Run
+@pytest.mark.parametrize("command", [["set", "{id}", "owner=ben"], ["review", "mark", "{id}"]])
+def test_commit_on_a_detached_head_refuses_before_writing(
+    git_backlog: Path, committed_item: tuple[str, Path], run: Run, command: list[str]
 ) -> None:
     item_id, _ = committed_item
     git(git_backlog, "checkout", "-q", "--detach")
     before = repo_state(git_backlog)
-    result = run("set", item_id, "owner=ben", "--commit")
+    result = run(*[arg.format(id=item_id) for arg in command], "--commit")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "HEAD is detached; check out a branch" in result.stderr
@@ -74,18 +75,6 @@ def test_new_commit_during_a_merge_refuses_before_writing(git_backlog: Path, run
     assert "middle of a merge" in result.stderr
     assert repo_state(git_backlog) == before
     assert not list((git_backlog / "items").glob("*.yaml"))
-
-
-def test_review_mark_commit_on_a_detached_head_refuses_before_writing(
-    git_backlog: Path, committed_item: tuple[str, Path], run: Run
-) -> None:
-    item_id, _ = committed_item
-    git(git_backlog, "checkout", "-q", "--detach")
-    before = repo_state(git_backlog)
-    result = run("review", "mark", item_id, "--commit")
-    assert result.exit_code == 2
-    assert "HEAD is detached" in result.stderr
-    assert repo_state(git_backlog) == before, "a refused --commit changed a file"
 
 
 def test_set_commit_during_a_rebase_refuses(

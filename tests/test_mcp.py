@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import git
+from tests.helpers import git, init_repo
 
 pytest.importorskip("mcp", reason="the MCP tests need the mcp extra: pip install -e '.[test]'")
 
@@ -52,10 +52,7 @@ def cli_json(folder: Path, *args: str) -> Any:
 
 @pytest.fixture
 def repo(example: Path) -> Path:
-    git(example, "init", "-q", "-b", "main")
-    git(example, "add", "-A")
-    git(example, "commit", "-q", "-m", "The lab's backlog")
-    return example
+    return init_repo(example, "The lab's backlog")
 
 
 def drive(folder: Path, script: Any) -> Any:

@@ -131,7 +131,8 @@ def test_without_a_review_tag_the_pack_says_so_and_skips_changes(git_backlog: Pa
     pack = build(git_backlog)
     assert not pack.baseline.found
     assert pack.baseline.note is not None
-    assert "No earlier review found" in pack.baseline.note
+    note = "No earlier review found: no review tag (review/*) yet, so there is no last review"
+    assert pack.baseline.note == note, "the problem, without the hint to the CLI user"
     assert pack.changes is None
     assert all(row.movement is None and not row.new_since for row in pack.ranking)
     assert "Movement and changes are left out" in report_markdown.render(pack)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from backlogctl import backlog as backlog_module
-from tests.helpers import Result, git
+from tests.helpers import Result, git, init_repo
 
 Run = Callable[..., Result]
 FIB = [1, 2, 3, 5, 8, 13, 20]
@@ -17,10 +17,7 @@ FIB = [1, 2, 3, 5, 8, 13, 20]
 
 @pytest.fixture
 def repo(example: Path) -> Path:
-    git(example, "init", "-q", "-b", "main")
-    git(example, "add", "-A")
-    git(example, "commit", "-q", "-m", "the example backlog")
-    return example
+    return init_repo(example, "the example backlog")
 
 
 def up(value: float) -> int:

@@ -359,9 +359,9 @@ def _refuse_what_the_hook_refuses(backlog_dir: BacklogDir, title: str, fields: d
     data = store.parse(text, path)
     entry = entries_from([store.Loaded(path, data)], model=template.item_model(backlog_dir.config))[0]
     missing = [
-        p.message.split(" ", 1)[0]
+        p.field
         for p in check(Backlog(backlog_dir, [entry]), locate=False)
-        if p.rule == "incomplete"
+        if p.rule == "incomplete" and p.field
     ]
     if missing:
         options = " ".join(f"--set {name}=..." for name in missing)

@@ -131,28 +131,12 @@ def edit_problems(backlog: Backlog, entry: Entry, text: str) -> list[tuple[int |
     if not isinstance(data, dict):
         return [(1, "the file must be a mapping of field: value")]
     lines = store.key_lines(text)
-    return sorted(
-        ((_line_of(lines, p.message, p.rule), p.message) for p in problems), key=lambda lp: lp[0] or 1 << 30
-    )
+    return sorted(((_line_of(lines, p.field), p.message) for p in problems), key=lambda lp: lp[0] or 1 << 30)
 
 
-_RULE_FIELDS = {
-    "unknown-status": "status",
-    "unknown-dependency": "depends_on",
-    "dependency-cycle": "depends_on",
-    "id-format": "id",
-    "file-name": "id",
-    "duplicate-id": "id",
-}
-
-
-def _line_of(lines: dict[str, tuple[int, int]], message: str, rule: str = "") -> int | None:
-    """The line of the field a problem is about: its rule's field, or the field its message starts with."""
-    if rule == "unknown-field" and "'" in message:
-        name = message.split("'")[1]
-        found = [line for key, (line, _) in lines.items() if key == name or key.endswith("." + name)]
-        return found[0] if found else None
-    name = _RULE_FIELDS.get(rule) or message.split(" ", 1)[0].rstrip(":")
+def _line_of(lines: dict[str, tuple[int, int]], field: str | None) -> int | None:
+    """The line of the field a problem is about (its nearest parent key that is written in the file)."""
+    name = field
     while name:
         if name in lines:
             return lines[name][0]

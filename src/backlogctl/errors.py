@@ -1,8 +1,10 @@
 """One error base class; the CLI maps each kind to an exit code.
 
 Errors are structured: ``kind`` names what went wrong (for input errors the
-lint rule that reports it), ``path``, ``line`` and ``column`` say where. Code
-that needs to tell errors apart reads these fields; nothing parses a message.
+lint rule that reports it), ``path``, ``line`` and ``column`` say where,
+``problem`` and ``hint`` are the two halves of ``message`` ("what is wrong; what
+to do"). Code that needs to tell errors apart reads these fields; nothing
+parses a message.
 """
 
 from __future__ import annotations
@@ -32,9 +34,15 @@ class BacklogError(Exception):
         line: int | None = None,
         column: int | None = None,
         kind: str | None = None,
+        hint: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        full = f"{message}; {hint}" if hint else message
+        super().__init__(full)
+        self.message = full
+        self.problem = message
+        """What is wrong, without the hint (``message`` when the raiser gave no ``hint``)."""
+        self.hint = hint
+        """What to do about it, when the raiser gave it apart."""
         self.path = path
         self.line = line
         self.column = column

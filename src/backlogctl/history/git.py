@@ -26,14 +26,10 @@ from backlogctl.errors import GitError
 if TYPE_CHECKING:
     import git as gitpython
 
-NO_GIT = (
-    "git is not installed or not on PATH; history commands need it "
-    "(lint, rank, list and show work without it)"
-)
-NOT_A_REPO = (
-    "{root} is not inside a git repository; history needs the backlog committed to git "
-    "(git init && git add . && git commit)"
-)
+NO_GIT = "git is not installed or not on PATH"
+NO_GIT_HINT = "history commands need it (lint, rank, list and show work without it)"
+NOT_A_REPO = "{root} is not inside a git repository"
+NOT_A_REPO_HINT = "history needs the backlog committed to git (git init && git add . && git commit)"
 
 # Options that keep git's output machine-readable whatever the user configured.
 # log.follow would turn a one-path history walk into git's similarity-based
@@ -152,7 +148,7 @@ class Repo:
                 _command(args), as_process=True, istream=subprocess.PIPE if stdin else None
             )
         except GitCommandNotFound:
-            raise GitError(NO_GIT) from None
+            raise GitError(NO_GIT, hint=NO_GIT_HINT) from None
         return process
 
     def text(self, *args: str) -> str:
@@ -203,9 +199,9 @@ def locate(root: Path) -> Repo:
     try:
         found = gitpython.Repo(start, search_parent_directories=True)
     except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
-        raise GitError(NOT_A_REPO.format(root=root)) from None
+        raise GitError(NOT_A_REPO.format(root=root), hint=NOT_A_REPO_HINT) from None
     if found.bare or found.working_tree_dir is None:
-        raise GitError(NOT_A_REPO.format(root=root))
+        raise GitError(NOT_A_REPO.format(root=root), hint=NOT_A_REPO_HINT)
     top = Path(found.working_tree_dir).resolve()
     git_dir = Path(found.git_dir).resolve()
     common = Path(found.common_dir).resolve()
@@ -213,7 +209,7 @@ def locate(root: Path) -> Repo:
     try:
         inside = start.relative_to(top).as_posix()
     except ValueError:
-        raise GitError(NOT_A_REPO.format(root=root)) from None
+        raise GitError(NOT_A_REPO.format(root=root), hint=NOT_A_REPO_HINT) from None
     prefix = "" if inside in ("", ".") else f"{inside}/"
     return Repo(top, git_dir, prefix, common)
 
@@ -225,10 +221,11 @@ def require_history(root: Path) -> Repo:
     if code != 0 and err.strip():
         raise _failure("rev-parse", err, code)
     if not out.strip():
-        raise GitError("the current branch has no commits yet; commit the backlog first")
+        raise GitError("the current branch has no commits yet", hint="commit the backlog first")
     if repo.is_shallow():
         raise GitError(
-            "this is a shallow clone, so the history is incomplete; deepen it with 'git fetch --unshallow'"
+            "this is a shallow clone, so the history is incomplete",
+            hint="deepen it with 'git fetch --unshallow'",
         )
     return repo
 
@@ -249,7 +246,7 @@ class BlobReader:
         try:
             self._process = self._git._get_persistent_cmd("cat_file_all", "cat_file", batch=True)
         except GitCommandNotFound:
-            raise GitError(NO_GIT) from None
+            raise GitError(NO_GIT, hint=NO_GIT_HINT) from None
 
     def __enter__(self) -> BlobReader:
         return self

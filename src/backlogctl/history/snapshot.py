@@ -49,7 +49,9 @@ def resolve_in(repo: Repo, rev: str, tag_prefix: str = "review/", tip: str = "HE
     if not rev or rev.startswith("-") or "\n" in rev:
         raise InputError(f"{rev!r} is not a revision")
     if ".." in rev:
-        raise InputError(f"{rev!r} is a range; give one revision (changes takes --since REV and --until REV)")
+        raise InputError(
+            f"{rev!r} is a range", hint="give one revision (changes takes --since REV and --until REV)"
+        )
     if rev == LAST_REVIEW:
         return last_review(repo, tag_prefix).sha
     if DATE.match(rev):
@@ -58,7 +60,8 @@ def resolve_in(repo: Repo, rev: str, tag_prefix: str = "review/", tip: str = "HE
     found = sha.decode().strip()
     if not found:
         raise NotFoundError(
-            f"unknown revision {rev!r}; give a commit, tag or branch, a date YYYY-MM-DD, or {LAST_REVIEW}"
+            f"unknown revision {rev!r}",
+            hint=f"give a commit, tag or branch, a date YYYY-MM-DD, or {LAST_REVIEW}",
         )
     return found
 
@@ -68,7 +71,7 @@ def end_of_day(day: str) -> int:
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:
-        raise InputError(f"{day!r} is not a real date; write YYYY-MM-DD") from None
+        raise InputError(f"{day!r} is not a real date", hint="write YYYY-MM-DD") from None
     end = dt.datetime.combine(date, dt.time(23, 59, 59))
     try:
         return int(end.astimezone().timestamp())
@@ -84,7 +87,7 @@ def _at_date(repo: Repo, day: str, tip: str) -> str:
     """
     limit = end_of_day(day)
     if not repo.head_is_born():
-        raise GitError("the current branch has no commits yet; commit the backlog first")
+        raise GitError("the current branch has no commits yet", hint="commit the backlog first")
     # The committer date on the first-parent line: when the change reached the branch.
     listing = repo.run("rev-list", "--first-parent", "--timestamp", tip)
     for line in listing.decode().splitlines():
@@ -127,8 +130,8 @@ def last_review(repo: Repo, tag_prefix: str) -> Review:
             best = key
     if best is None:
         raise NotFoundError(
-            f"no review tag ({tag_prefix}*) yet, so there is no last review; "
-            "run 'backlogctl review close' after a review, or give --since a revision or date"
+            f"no review tag ({tag_prefix}*) yet, so there is no last review",
+            hint="run 'backlogctl review close' after a review, or give --since a revision or date",
         )
     refname = best[2]
     sha = repo.text("rev-parse", "--verify", f"{refname}^{{commit}}")
@@ -179,11 +182,11 @@ def config_at(repo: Repo, reader: BlobReader, sha: str, rev: str) -> Config:
     shown = Path(f"{rev}:{CONFIG_NAME}")
     raw = reader.read(f"{sha}:{repo.path_in_repo(CONFIG_NAME)}")
     if raw is None:
-        raise NotFoundError(f"{CONFIG_NAME} did not exist at {rev}; pick a later revision")
+        raise NotFoundError(f"{CONFIG_NAME} did not exist at {rev}", hint="pick a later revision")
     try:
         data: Any = store.parse(decode(raw, shown), shown)
     except InputError as exc:
-        raise ConfigError(exc.message, path=shown, line=exc.line) from None
+        raise ConfigError(exc.problem, path=shown, line=exc.line, hint=exc.hint) from None
     return parse_config(data, shown)
 
 

@@ -9,6 +9,9 @@ from backlogctl.errors import InputError
 from backlogctl.lint.context import Context
 from backlogctl.lint.problem import Finding, rule
 
+NOT_A_MAPPING_HINT = "an item must be a mapping of field: value"
+"""lint's words for what a not-a-mapping item file needs (the store says "an item file")."""
+
 
 def _failed(ctx: Context, kind: str) -> Iterator[tuple[Entry, InputError]]:
     for entry in ctx.entries:
@@ -61,7 +64,7 @@ def merge_conflict(ctx: Context) -> Iterator[Finding]:
 def not_a_mapping(ctx: Context) -> Iterator[Finding]:
     """The file holds a mapping of field: value, not a list, a scalar or nothing."""
     for entry, error in _failed(ctx, "not-a-mapping"):
-        yield Finding(entry, error.message.replace("an item file", "an item"), line=1, column=error.column)
+        yield Finding(entry, f"{error.problem}; {NOT_A_MAPPING_HINT}", line=1, column=error.column)
 
 
 @rule(

@@ -156,7 +156,7 @@ def model_info(config: object, name: str) -> ModelInfo:
 def _baseline(since: str, sha: str | None, error: BacklogError | None) -> Baseline:
     """The earlier revision; without a review tag or git, a note instead."""
     if sha is None:
-        reason = error.message.split(";")[0] if error is not None else "not found"
+        reason = error.problem if error is not None else "not found"
         return Baseline(since, note=f"No earlier review found: {reason}")
     label = "the last review" if since == LAST_REVIEW else since
     return Baseline(since, sha[:10], label)

@@ -415,7 +415,8 @@ def as_mapping(data: Any, path: Path, what: str = "an item") -> dict[str, Any]:
     if not isinstance(data, dict):
         found = "empty" if data is None else _KINDS.get(type(data).__name__, f"a {type(data).__name__}")
         raise InputError(
-            f"is {found}; {what} file must be a mapping of field: value",
+            f"is {found}",
+            hint=f"{what} file must be a mapping of field: value",
             path=path,
             line=1,
             column=1,
