@@ -1,8 +1,8 @@
 """The only package that reads and writes YAML.
 
-Read paths use the fast safe loader (`read`); edits use the round-trip
-composer to change one value's text and nothing else (`edit`); writes are
-atomic and refuse to overwrite a concurrent change (`write`).
+Read paths use the fast safe loader (`read`); edits find node spans in
+the parser's events to change one value's text and nothing else (`edit`);
+writes are atomic and refuse to overwrite a concurrent change (`write`).
 """
 
 from __future__ import annotations

@@ -51,6 +51,15 @@ _yaml: Any = None
 _pure_yaml: Any = None
 
 
+LIBYAML_MISREADS = re.compile(r"(?<![^\s\[{,])[&*][-0-9A-Za-z_]*[:?]")
+"""An anchor or alias whose name holds ``:`` or ``?`` (``&x:y``), which YAML 1.2 allows.
+
+libyaml ends the name there and reads the rest as the value (``a: &x:y 1`` as
+``a: ":y 1"``) where ruamel's own parser and yaml-rs read ``a: 1``: such text
+goes to ruamel's parser.
+"""
+
+
 def _loader() -> Any:
     global _yaml
     if _yaml is None:
@@ -70,19 +79,26 @@ def _load(text: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError
 
     global _pure_yaml
+    if _pure_yaml is None:
+        _pure_yaml = _safe_yaml(pure=True)
+    if LIBYAML_MISREADS.search(text):
+        return _load_pure(text)
     try:
         return _loader().load(text)
     except MarkedYAMLError as refused:
-        if _pure_yaml is None:
-            _pure_yaml = _safe_yaml(pure=True)
         try:
-            return _pure_yaml.load(text)
+            return _load_pure(text)
         except Exception:
             raise refused from None
-        finally:
-            # ruamel keeps a document's `%YAML 1.1` on the reused loader: every later
-            # file would read as YAML 1.1 (`[12:30:45]` as 45045). Forget it.
-            _pure_yaml.version = None
+
+
+def _load_pure(text: str) -> Any:
+    try:
+        return _pure_yaml.load(text)
+    finally:
+        # ruamel keeps a document's `%YAML 1.1` on the reused loader: every later
+        # file would read as YAML 1.1 (`[12:30:45]` as 45045). Forget it.
+        _pure_yaml.version = None
 
 
 def decode(raw: bytes, path: Path) -> str:
