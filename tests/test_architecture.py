@@ -114,6 +114,12 @@ def test_plan_help_does_not_import_the_solver(args: list[str]) -> None:
     assert _loaded_after(args, ("highspy", "numpy")) == []
 
 
+def test_rank_imports_neither_the_report_nor_numpy() -> None:
+    # The meeting pack's modules and NumPy (stability only) are a sixth of a 1,000-item rank.
+    example = str(PACKAGE.parents[1] / "examples" / "ai-lab")
+    assert _loaded_after(["-C", example, "rank"], ("backlogctl.report", "numpy", "git")) == []
+
+
 # --- The layers: a thin CLI over a core that knows nothing of the terminal ---
 
 CORE_EXEMPT = {"cli", "agent", "render", "errors", "__init__", "__main__"}

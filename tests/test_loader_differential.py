@@ -284,9 +284,10 @@ def documents(draw: st.DrawFn) -> str:
 
 
 @pytest.mark.parametrize("edge", EDGES)
-@pytest.mark.parametrize("style", ["plain", "double", "single", "flow", "key"])
+@pytest.mark.parametrize("style", ["plain", "double", "single", "flow", "key", "block"])
 def test_every_edge_scalar_reads_the_same(edge: str, style: str) -> None:
     value = {"plain": edge, "double": _quoted(edge), "single": _single(edge), "flow": f"[{edge}]"}
+    value["block"] = f"|-\n  {edge}"  # a block scalar is text, whatever it looks like
     text = f"{edge}: v\n" if style == "key" else f"value: {value[style]}\n"
     agrees(text)
 

@@ -32,7 +32,8 @@ def lint_gate(backlog: Backlog, problems: Sequence[Problem] | None = None) -> Ga
     errors: dict[str, list[str]] = {}
     gate = Gate()
     seen: set[str] = set()
-    valid = {item.id for item in backlog.items}
+    # Read from the entries, not the models: rank runs this gate before the models are built.
+    valid = {entry.id for entry in backlog.entries if entry.valid and entry.id is not None}
     for problem in problems:
         if problem.severity != "error":
             continue

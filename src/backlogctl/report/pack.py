@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from backlogctl.scales import FIBONACCI
+from backlogctl.scoring.stability import STABILITY_TOP as STABILITY_TOP  # its home: the stability analysis
 
 if TYPE_CHECKING:
     from backlogctl.planning.plan import Plan
@@ -17,7 +18,6 @@ SETTLED_SPREAD = 2
 """A place is settled when its likely ranks (p5-p95) span at most this many places..."""
 SURE = 0.9
 """...or when the item is in the top N (or out of it) in at least this share of the runs."""
-STABILITY_TOP = 5
 
 HIGH_FROM = 8
 """On the Fibonacci scales, 8 and above counts as high value or high effort."""

@@ -25,7 +25,19 @@ from backlogctl.scoring.ranking import Order, Ranking
 if TYPE_CHECKING:
     from backlogctl.scoring.draws import Floats, Ints
 
-__all__ = ["Perturbation", "Settled", "Stability", "configured", "draws_for", "perturbed_scores", "stability"]
+__all__ = [
+    "STABILITY_TOP",
+    "Perturbation",
+    "Settled",
+    "Stability",
+    "configured",
+    "draws_for",
+    "perturbed_scores",
+    "stability",
+]
+
+STABILITY_TOP = 5
+"""P(top N) is reported for this N unless --top says otherwise (rank and the meeting pack)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,12 +128,13 @@ def _risky_flow(text: str) -> bool:
 
 
 def _quoted(date: dt.date, text: str) -> bool:
-    """True when the date appears quoted in the text: yaml-rs makes even "2024-01-02" a date."""
+    """True when the date may be text: quoted ("2024-01-02") or alone on its line, as in a
+    block scalar (``|`` then the date); yaml-rs makes a date of both."""
     iso = date.isoformat()
     start = text.find(iso)
     while start >= 0:
         before = text[:start].rstrip(" \t")
-        if before.endswith(("'", '"')):
+        if before.endswith(("'", '"', "\n")) or not before:
             return True
         start = text.find(iso, start + 1)
     return False

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from backlogctl.prioritise import Gate
     from backlogctl.scoring import Ranked, Ranking, Stability
 
-from backlogctl.report.pack import STABILITY_TOP  # P(top N) for this N unless --top says otherwise
+# P(top N) for this N unless --top says otherwise; from scoring.stability, its home, so that
+# rank does not import the report package (13 ms of its start-up).
+from backlogctl.scoring.stability import STABILITY_TOP
 
 
 @dataclass
@@ -141,10 +143,17 @@ def rank(
     if session is not None and not stability:
         raise InputError("--session goes with --stability (rank --stability --session NAME)")
     as_of_sha = None
+    gate = None
     if as_of is None:
         from backlogctl import backlog as backlog_module
+        from backlogctl import prioritise
 
-        backlog = backlog_module.load(start)
+        # The lint gate reads the parsed files, scoring reads the models: the gate
+        # runs first and each item's data then gives way to its model, so a large
+        # backlog is never held twice (see Backlog.keep_models).
+        backlog = backlog_module.load(start, models=False)
+        gate = prioritise.lint_gate(backlog)
+        backlog.keep_models()
     else:
         from backlogctl import history
 
@@ -159,6 +168,7 @@ def rank(
         strict=strict,
         since=since,
         stability_top=(top or STABILITY_TOP) if stability else None,
+        gate=gate,
         session=session,
         perturbation=perturbation,
     )
