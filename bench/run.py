@@ -162,6 +162,9 @@ def run(
     history_items: int = 10_000,
 ) -> str:
     env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache"), "NO_COLOR": "1", "COLUMNS": "120"}
+    # Users run with bytecode caches: without them every backlogctl process compiles its ~100
+    # modules from source (0.1-0.5 s) while the floors' site-packages have theirs.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cold = {**env, "BACKLOGCTL_NO_CACHE": "1"}
     rows: list[tuple[str, str, Figure, str, Figure | None]] = []
 
@@ -200,6 +203,8 @@ def run(
                 "parse floor",
                 parse_floor,
             )
+        # issue 19: one-item commands do one item's work, flat from 1,000 to 100,000 items
+        _one_item_rows(row, root, n, env, cold, runs, typer_floor)
         if n > HEAVY_ITEMS:
             continue
         plain, declared = interleaved(cli("lint"), *with_ten_fields(root), cold, runs)
@@ -284,6 +289,39 @@ def run(
                 None,
             )
     return table(rows, runs) + "\n\n" + slopes(rows)
+
+
+def _one_item_rows(
+    row: Any, root: Path, n: int, env: dict[str, str], cold: dict[str, str], runs: int, floor: Figure
+) -> None:
+    """`show`, `set` and `history` of one item next to the bare typer app, on a copy of the backlog
+    committed to git (one commit); `set` writes, so the item's file is put back before every run."""
+    size = f"{n:,} items"
+    copy = root.with_name(root.name + "-one-item")
+    if not copy.exists():
+        shutil.copytree(root, copy)
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "backlog"]):
+            git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *args]
+            subprocess.run(git, cwd=copy, check=True, capture_output=True)
+    # An item in the middle whose effort is not 5 yet, so that `set` writes.
+    number = n // 2
+    while True:
+        path = next((copy / "items").rglob(f"AI-{number}-*.yaml"))
+        if "\n  effort: 5\n" not in path.read_text(encoding="utf-8"):
+            break
+        number += 1
+    item = f"AI-{number}"
+    saved = copy.with_name(copy.name + "-saved.yaml")
+    saved.write_bytes(path.read_bytes())
+    put_back = ["cp", str(saved), str(path)]
+    for what, argv, environment, before in (
+        ("show ID", cli("show", item), env, None),
+        ("set ID scores.effort=5", cli("set", item, "scores.effort=5"), env, put_back),
+        ("history ID cold", cli("history", item), cold, None),
+        ("history ID warm", cli("history", item), env, None),
+    ):
+        row(size, what, measure(argv, copy, environment, runs, before=before), "typer app", floor)
+    path.write_bytes(saved.read_bytes())
 
 
 PLAN_ITEMS = 1000

@@ -269,3 +269,24 @@ def install_example(example: Path, items: Path) -> list[Expected]:
         )
         for m in EXPECT.finditer(text)
     ]
+
+
+def without_privileges(backlog: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``backlogctl -C backlog ARGS`` as a real process that obeys file modes, even as root.
+
+    As root, setpriv (util-linux) empties the bounding and inheritable sets, so the
+    process keeps uid 0 (it can still reach the test's private folders) but has no
+    capability: without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH a mode of 000 or
+    555 holds for it. Skips only when setpriv is missing; as another user it just runs.
+    """
+    import sys
+
+    import pytest
+
+    command = [sys.executable, "-m", "backlogctl", "-C", str(backlog), *args]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("setpriv (util-linux) is needed to drop root's capabilities")
+        command = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--", *command]
+    return subprocess.run(command, capture_output=True, text=True, check=False)

@@ -233,17 +233,30 @@ def allowed_lines(text: str, dotted: str) -> range:
 
 
 def assert_only_region_changed(before: str, after: str, region: range) -> None:
+    """Every line of ``before`` outside ``region`` is in ``after``, in order and byte for byte.
+
+    Identical lines (blank ones) make the diff ambiguous: ``p:`` + blank +
+    ``  _: 0`` + blank, with p's value removed, leaves one blank line, and
+    matching the longest common prefix credits the edit with removing the
+    blank line *after* the value. So every split that keeps a common head and
+    tail is tried, and the edit passes when one of them changes only lines in
+    ``region`` (or only inserts lines).
+    """
     old = before.splitlines(keepends=True)
     new = after.splitlines(keepends=True)
     prefix = 0
     while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
         prefix += 1
     suffix = 0
-    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+    while suffix < min(len(old), len(new)) and old[-1 - suffix] == new[-1 - suffix]:
         suffix += 1
-    changed = range(prefix, len(old) - suffix)
-    if old and not old[-1].endswith("\n") and changed and changed[-1] == len(old) - 1:
-        changed = range(changed.start, changed.stop - 1)  # a line break added after the last line
-    assert not changed or (changed.start >= region.start and changed.stop <= region.stop), (
-        f"lines {list(changed)} changed, only {list(region)} may\n--- before\n{before}\n--- after\n{after}"
+    splits = []
+    for head in range(prefix + 1):
+        tail = min(suffix, len(old) - head, len(new) - head)
+        changed = range(head, len(old) - tail)
+        if old and not old[-1].endswith("\n") and changed and changed[-1] == len(old) - 1:
+            changed = range(changed.start, changed.stop - 1)  # a line break added after the last line
+        splits.append(changed)
+    assert any(not c or (region.start <= c.start and c.stop <= region.stop) for c in splits), (
+        f"lines {list(splits[-1])} changed, only {list(region)} may\n--- before\n{before}\n--- after\n{after}"
     )

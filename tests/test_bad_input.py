@@ -9,19 +9,22 @@ nothing shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import time
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from backlogctl import store
+from backlogctl.errors import InputError
+from tests.helpers import without_privileges
 
 CORPUS = Path(__file__).parent / "bad-inputs"
 
@@ -280,16 +283,26 @@ def test_symlink_inside_the_backlog_is_read(backlog: Path, good_item: Path, run:
 
 
 def test_fifo_and_folder_named_like_items_do_not_hang(
-    backlog: Path, good_item: Path, run: Callable[..., Any]
+    backlog: Path, good_item: Path, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    os.mkfifo(backlog / "items" / "AI-2-pipe.yaml")
+    fifo = backlog / "items" / "AI-2-pipe.yaml"
+    os.mkfifo(fifo)
     (backlog / "items" / "AI-3-folder.yaml").mkdir()
     (backlog / "items" / "AI-3-folder.yaml" / "x.txt").write_text("x")
-    started = time.monotonic()
+    # Opening a FIFO that no one writes blocks forever unless O_NONBLOCK is given: every open of it must.
+    flags: list[int] = []
+    real_open = os.open
+
+    def recording_open(path: Any, flag: int, *args: Any, **kwargs: Any) -> int:
+        if Path(os.fsdecode(path)).name == fifo.name:
+            flags.append(flag)
+        return real_open(path, flag, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording_open)
     assert_one_clean_error(run("show", "AI-2"), "items/AI-2-pipe.yaml: ", "is not a regular file")
     report = lint_json(run)
     assert any(p["path"] == "items/AI-2-pipe.yaml" for p in report["problems"])
-    assert time.monotonic() - started < 10
+    assert all(flag & os.O_NONBLOCK for flag in flags), flags
 
 
 def test_a_50_mb_file_is_refused_without_reading_it(
@@ -300,12 +313,18 @@ def test_a_50_mb_file_is_refused_without_reading_it(
         handle.write(b"id: AI-2\ntitle: huge\nnotes: ")
         handle.seek(50_000_000)
         handle.write(b"x\n")
-    started = time.monotonic()
     says = "file is 50.0 MB; item files are limited to 1024 KiB"
-    assert_one_clean_error(run("show", "AI-2"), "items/AI-2-huge.yaml: ", says)
-    report = lint_json(run)
+    run("show", "AI-1")  # imports done: what is allocated below is the commands' own
+    tracemalloc.start()
+    try:
+        assert_one_clean_error(run("show", "AI-2"), "items/AI-2-huge.yaml: ", says)
+        report = lint_json(run)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert [p["rule"] for p in report["problems"] if p["path"] == "items/AI-2-huge.yaml"] == ["unreadable"]
-    assert time.monotonic() - started < 5
+    # Reading the file would hold its 50 MB (and their decoding): the refusal comes from its size alone.
+    assert peak < 20_000_000, f"{peak:,} bytes allocated"
 
 
 @pytest.mark.parametrize(
@@ -324,13 +343,58 @@ def test_deep_nesting_cannot_crash_the_parser(
     """The C composer recursed until it segfaulted (~30,000 levels); it must refuse fast."""
     path = backlog / "items" / "AI-2-deep.yaml"
     path.write_text("id: AI-2\ntitle: deep\n" + text + "\n")
-    started = time.monotonic()
     result = run("show", "AI-2")
     assert_one_clean_error(result, "items/AI-2-deep.yaml:", "")
     assert "nested too deeply" in result.stderr or "invalid YAML" in result.stderr
     assert lint_json(run)["summary"]["items"] == 2
     assert run("set", "AI-1", "owner=anna").exit_code == 0
-    assert time.monotonic() - started < 10
+    # That it is fast is measured by counting (next test), not by a clock a loaded machine slows.
+
+
+def _calls(function: Callable[[str], Any], text: str) -> int:
+    """How many Python and C functions ``function(text)`` calls: a measure of work no machine load changes."""
+    count = 0
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        with contextlib.suppress(InputError):
+            function(text)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "notes: " + "[" * n + "]" * n,
+        lambda n: "notes: " + "{a: " * n + "}" * n,
+        lambda n: "notes:\n" + "- " * n + "x",
+        lambda n: "notes: " + "[" * n,
+        lambda n: "notes: [" + "x, " * n + "x]",
+    ],
+    ids=["flow-seq", "flow-map", "block-seq", "unclosed", "long-flow-list"],
+)
+def test_reading_and_editing_deep_or_long_text_is_linear(make: Callable[[int], str]) -> None:
+    """Twice the text costs at most about twice the calls: nothing reads deep nesting quadratically.
+
+    (A first flow check in the fast reader was quadratic and hung on 100,000 "[";
+    the C composer recursed once per level.) Counted on 20,000 and 40,000 levels.
+    """
+    small, large = ("id: AI-2\n" + make(n) + "\n" for n in (20_000, 40_000))
+    for step in (
+        lambda text: store.parse(text, Path("item.yaml")),
+        lambda text: store.set_value(text, "id", "AI-3"),
+        lambda text: store.key_lines(text),
+    ):
+        _calls(step, small)  # imports on first use are not the text's cost
+        calls_small, calls_large = _calls(step, small), _calls(step, large)
+        assert calls_large <= 2.2 * calls_small + 1000, (calls_small, calls_large)
 
 
 def test_utf8_bom_is_read_and_kept_on_edit(backlog: Path, run: Callable[..., Any]) -> None:
@@ -367,28 +431,13 @@ def test_edit_keeps_permissions_and_leaves_no_temp_files(
     assert sorted(p.name for p in (backlog / "items").iterdir()) == [".gitkeep", good_item.name]
 
 
-def _without_privileges(backlog: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run backlogctl as a process with every capability dropped (setpriv), so that even
-    root obeys file modes: without CAP_DAC_OVERRIDE a read-only folder is read-only."""
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("setpriv (util-linux) is needed to drop root's capabilities")
-    command = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--"]
-    command += [sys.executable, "-m", "backlogctl", "-C", str(backlog), *args]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
-
-
 def test_read_only_item_is_refused_cleanly(backlog: Path, good_item: Path, run: Callable[..., Any]) -> None:
     before = good_item.read_bytes()
     (backlog / "items").chmod(0o555)
     good_item.chmod(0o444)
     try:
-        if os.geteuid() == 0:
-            done = _without_privileges(backlog, "set", "AI-1", "owner=carla")
-            code, output = done.returncode, done.stdout + done.stderr
-        else:
-            result = run("set", "AI-1", "owner=carla")
-            code, output = result.exit_code, result.output
+        done = without_privileges(backlog, "set", "AI-1", "owner=carla")
+        code, output = done.returncode, done.stdout + done.stderr
     finally:
         (backlog / "items").chmod(0o755)
         good_item.chmod(0o644)
@@ -461,7 +510,6 @@ def test_bad_backlog_yaml_is_one_line_naming_key_and_file(
 def test_custom_formula_cannot_escape(
     formula: str, backlog: Path, good_item: Path, run: Callable[..., Any]
 ) -> None:
-    started = time.monotonic()
     result = run("rank", "--formula", formula, "--all", "--format", "json")
     assert "Traceback" not in result.output
     if result.exit_code == 2:
@@ -472,4 +520,3 @@ def test_custom_formula_cannot_escape(
         json.loads(result.stdout)
     assert not (backlog / "pwned").exists()
     assert not Path("pwned").exists()
-    assert time.monotonic() - started < 10

@@ -12,6 +12,7 @@ repository or a careless team would (docs/bad-input.md, "The second catalogue").
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import Result
+from tests.helpers import Result, without_privileges
 
 ITEM = "items/AI-3-churn-prediction-for-b2b-contract-custom.yaml"
 
@@ -193,6 +194,27 @@ def test_an_item_file_with_an_upper_case_extension_is_reported(
     result = run("-C", str(example), "lint")
     assert result.exit_code == 1
     assert "rename this .YAML file" in result.stdout
+
+
+def test_a_sub_folder_that_cannot_be_listed_is_an_error_even_as_root(example: Path) -> None:
+    # As root the check ran as a process without capabilities (helpers.without_privileges):
+    # root with CAP_DAC_READ_SEARCH lists every folder, so the case was never really tried.
+    sub = example / "items" / "archive"
+    sub.mkdir()
+    (example / ITEM).rename(sub / Path(ITEM).name)
+    sub.chmod(0o000)
+    try:
+        done = without_privileges(example, "lint", "--format", "json")
+        listed = without_privileges(example, "list", "--format", "json")
+    finally:
+        sub.chmod(0o755)
+    assert done.returncode == 1, done.stdout + done.stderr
+    problems = [p for p in json.loads(done.stdout)["problems"] if p["path"] == "items/archive"]
+    assert [(p["rule"], p["severity"]) for p in problems] == [("unreadable", "error")], done.stdout
+    assert problems[0]["message"] == "cannot list this folder (Permission denied); its items are not checked"
+    assert listed.returncode == 0, listed.stderr
+    assert "AI-3" not in [item["id"] for item in json.loads(listed.stdout)["items"]]
+    assert "not valid and not listed" in listed.stderr
 
 
 # --- init validates before it writes --------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from backlogctl import store
@@ -33,11 +33,30 @@ from tests.strategies import (
 # --- the properties -------------------------------------------------------------
 
 
+@st.composite
+def file_and_edit(draw: st.DrawFn) -> tuple[str, dict[str, Any], str, Any]:
+    text, parsed = draw(item_files())
+    dotted, value = draw(edits(parsed))
+    return text, parsed, dotted, value
+
+
+# A blank line on each side of p's block value: the edit takes the one inside p's lines (before
+# "  _: 0") and keeps the one after; a diff matching the longest common prefix blamed the one after.
+BLANK_LINES_AROUND_A_BLOCK = 'id: "AI-1"\nm: []\nsz: []\nubhb:\njgmq: 0\np:\n\n  _: 0\n\n_: "_"\n'
+
+
 @settings(max_examples=examples(250), deadline=None)
-@given(st.data())
-def test_set_value_changes_only_the_field(data: st.DataObject) -> None:
-    text, parsed = data.draw(item_files())
-    dotted, value = data.draw(edits(parsed))
+@given(file_and_edit())
+@example(
+    (
+        BLANK_LINES_AROUND_A_BLOCK,
+        {"id": "AI-1", "m": [], "sz": [], "ubhb": None, "jgmq": 0, "p": {"_": 0}, "_": "_"},
+        "p",
+        None,
+    )
+)
+def test_set_value_changes_only_the_field(case: tuple[str, dict[str, Any], str, Any]) -> None:
+    text, parsed, dotted, value = case
     try:
         after = store.set_value(text, dotted, value)
     except InputError as exc:
@@ -62,6 +81,29 @@ def test_setting_the_same_value_twice_is_stable(data: st.DataObject) -> None:
     assert store.set_value(once, dotted, value) == once or store.parse(
         store.set_value(once, dotted, value), Path("x")
     ) == store.parse(once, Path("x"))
+
+
+def test_replacing_a_block_value_takes_the_lines_between_key_and_value_and_keeps_the_ones_after() -> None:
+    text = "a: 1\np:\n\n  # about p's keys\n  _: 0\n\n# about b\nb: 2\n"
+    assert store.set_value(text, "p", None) == "a: 1\np:\n\n# about b\nb: 2\n"
+    assert store.set_value(text, "p", 5) == "a: 1\np: 5\n\n# about b\nb: 2\n"
+    assert store.set_value(BLANK_LINES_AROUND_A_BLOCK, "p", None).endswith('jgmq: 0\np:\n\n_: "_"\n')
+    assert_only_region_changed(
+        BLANK_LINES_AROUND_A_BLOCK,
+        store.set_value(BLANK_LINES_AROUND_A_BLOCK, "p", None),
+        allowed_lines(BLANK_LINES_AROUND_A_BLOCK, "p"),
+    )
+
+
+def test_an_alias_is_replaced_as_a_whole_and_never_edited_through() -> None:
+    text = "base: &b\n  k: 1\nother: *b  # shared\nlast: 2\n"
+    # The alias's own text is the value: the anchored mapping and the comment stay.
+    assert store.set_value(text, "other", 5) == "base: &b\n  k: 1\nother: 5  # shared\nlast: 2\n"
+    # Editing a field through *b would change base too.
+    with pytest.raises(InputError, match=r"other is an alias \(\*b\)"):
+        store.set_value(text, "other.k", 2)
+    with pytest.raises(InputError, match=r"other is an alias \(\*b\)"):
+        store.remove_value(text, "other.k")
 
 
 def _yaml_arg(value: Any) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backlogctl import ids
 
@@ -53,3 +57,47 @@ def test_ids_in_text_read_top_level_id_lines_only() -> None:
     assert ids.ids_in_text(raw + b"id: AI-4\n") == ["AI-3", "AI-4"]
     assert ids.file_id({"id": "AI-5"}, "items/AI-6-x.yaml") == "AI-5"
     assert ids.file_id(None, "items/AI-6-x.yaml") == "AI-6"
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "id: AI-3",
+                "id:'AI-4'",
+                'id: "ML-12"x',
+                "  id: AI-5",
+                "xid: AI-6",
+                "id:\tAI-7",
+                "id: ",
+                "id:id: AI-8",
+            ]
+        )
+        | st.text(alphabet="id: AI-9\r\n'\"", max_size=12),
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\r\n", ""]),
+)
+def test_ids_in_text_finds_what_a_multiline_pattern_finds(lines: list[str], newline: str) -> None:
+    """The find-then-match scan `new` runs over every file answers as ``^id:…`` with MULTILINE does."""
+    raw = newline.join(lines).encode()
+    pattern = re.compile(rb"^id:[ \t]*['\"]?(" + ids.ID.encode() + rb")", re.MULTILINE)
+    expected = [found.decode() for found in pattern.findall(raw)]
+    assert ids.ids_in_text(raw) == expected
+    assert ids.id_in_text(raw) == (expected[0] if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("AI-7-churn.yaml", "AI-7"),
+        ("ai-7.yaml", "ai-7"),
+        ("AI-77x.yaml", None),
+        ("AI-7-8-x.yaml", "AI-7"),
+        ("x.yaml", None),
+    ],
+)
+def test_named_id_follows_name_matches(name: str, expected: str | None) -> None:
+    assert ids.named_id(name) == expected
+    if expected is not None:
+        assert ids.name_matches(name, expected)

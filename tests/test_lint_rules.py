@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -143,14 +142,26 @@ def test_rules_are_documented() -> None:
         assert f"`{rule.id}`" in docs, f"docs/lint.md does not describe {rule.id}"
 
 
-def test_clean_files_stay_on_the_fast_path(backlog: Path) -> None:
-    """500 complete items lint well under a second: key lines are only looked up for files with problems."""
+def test_clean_files_stay_on_the_fast_path(backlog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Key lines are looked up only for files with problems: clean items never reach the composer."""
+    from backlogctl import store
+
     for number in range(1, 501):
         add(backlog, f"AI-{number}", extra="last_reviewed: 2026-11-18\n")
+    add(backlog, "AI-501", status="no-such-status", extra="last_reviewed: 2026-11-18\n")
     loaded = backlog_module.load(backlog)
-    started = time.perf_counter()
-    assert check(loaded, today=TODAY) == []
-    assert time.perf_counter() - started < 1.0
+    looked_up: list[str] = []
+    real = store.key_lines
+
+    def counting(text: str) -> dict[str, tuple[int, int]]:
+        looked_up.append(text)
+        return real(text)
+
+    monkeypatch.setattr(store, "key_lines", counting)
+    problems = check(loaded, today=TODAY)
+    assert problems and {p.path for p in problems} == {"items/AI-501-item.yaml"}, problems
+    assert problems[0].line == 4  # the status line, found by the one lookup
+    assert len(looked_up) == 1
 
 
 YAMLISH = st.text(

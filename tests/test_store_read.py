@@ -12,6 +12,7 @@ import pytest
 from backlogctl import cache as cachefile
 from backlogctl.errors import InputError
 from backlogctl.store import cache, load_items, read, read_bytes
+from backlogctl.store.read import parse_exact
 
 ITEM = "id: AI-1\ntitle: Churn\ncreated: 2025-01-02\nscores:\n  effort: 5\ntags: [no]\n"
 OLD = time.time_ns() - 3600 * 10**9
@@ -145,3 +146,20 @@ def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is a folder"):
         read_bytes(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("a: &x:y 1\nb: *x:y\n", {"a": 1, "b": 1}),
+        ("a: [&x?y 1, *x?y]\n", {"a": [1, 1]}),
+        ("a: &0:0\n", {"a": None}),
+        ("notes: R&D? a*b:c\n", {"notes": "R&D? a*b:c"}),
+    ],
+)
+def test_an_anchor_named_with_a_colon_reads_as_yaml_1_2_and_yaml_rs_read_it(text: str, data: object) -> None:
+    # libyaml ended the name at ':' and read "a: &x:y 1" as a: ":y 1"; yaml-rs and ruamel read a: 1.
+    import yaml_rs
+
+    assert parse_exact(text, Path("item.yaml")) == data
+    assert yaml_rs.loads(text) == data

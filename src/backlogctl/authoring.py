@@ -208,9 +208,10 @@ def _schema_line(backlog_dir: BacklogDir, path: Path) -> str:
 
 
 def next_number(used: set[str], prefix: str) -> int:
-    numbers = [
-        number for found in map(ids.parts, used) if found for have, number in [found] if have == prefix
-    ]
+    """One above the highest number of ``prefix``'s ids in ``used`` (1 for none)."""
+    lead = f"{prefix}-"
+    cut = len(lead)
+    numbers = [int(i[cut:]) for i in used if i.startswith(lead) and i[cut:].isascii() and i[cut:].isdigit()]
     return max(numbers, default=0) + 1
 
 
@@ -228,7 +229,13 @@ def new_item(
     creation happen under a lock on the items folder, so two concurrent runs
     never pick the same id.
     """
-    return create_drafted(backlog_dir, title, draft(backlog_dir, title, fields, today=today), taken=taken)
+    # The id goes in with the other values: the template is edited once, not twice.
+    return _create(
+        backlog_dir,
+        title,
+        lambda item_id: draft(backlog_dir, title, {**fields, "id": item_id}, today=today),
+        taken,
+    )
 
 
 def draft(
@@ -239,7 +246,7 @@ def draft(
     today: dt.date | None = None,
     template: str | None = None,
 ) -> str:
-    """The new item's text: the template with ``title``, ``created`` and ``fields`` filled, no id yet."""
+    """The new item's text: the template with ``title``, ``created``, ``fields`` (``id`` once known)."""
     values = {"title": title, "created": today or dt.date.today(), **fields}
     text = template if template is not None else template_text(backlog_dir)
     text = with_declared_fields(text, backlog_dir.config)
@@ -263,6 +270,19 @@ def create_drafted(
 
     ``before_write(path, text)`` may refuse the finished file by raising; nothing is written then.
     """
+    return _create(
+        backlog_dir, title, lambda item_id: store.set_value(text, "id", item_id), taken, before_write
+    )
+
+
+def _create(
+    backlog_dir: BacklogDir,
+    title: str,
+    body_for: Callable[[str], str],
+    taken: set[str],
+    before_write: Callable[[Path, str], None] | None = None,
+) -> Created:
+    """Pick the next free id and create the file ``body_for(id)`` under the items folder's lock."""
     prefix = backlog_dir.config.id_prefix
     folder = backlog_dir.items_path
     folder.mkdir(parents=True, exist_ok=True)
@@ -270,7 +290,7 @@ def create_drafted(
         used = set(taken) | store.scan_ids(folder)
         item_id = f"{prefix}-{next_number(used, prefix)}"
         path = item_path(backlog_dir, item_id, title)
-        body = store.set_value(text, "id", item_id)
+        body = body_for(item_id)
         _check(body, path, template.item_model(backlog_dir.config))
         body = _schema_line(backlog_dir, path) + body
         if before_write is not None:

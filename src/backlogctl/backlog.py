@@ -64,10 +64,16 @@ class Entry:
 
 @dataclass(slots=True)
 class Backlog:
-    """A backlog folder with its configuration and every item file in it."""
+    """A backlog folder with its configuration and every item file in it.
+
+    A backlog loaded in part (`load_ids`) holds only some item files and carries
+    ``names``, every item file by the id its name gives, to read more of it
+    (`around`).
+    """
 
     dir: BacklogDir
     entries: list[Entry]
+    names: Names | None = None
 
     @property
     def root(self) -> Path:
@@ -130,6 +136,130 @@ class Backlog:
                     line=1,
                 )
         raise NotFoundError(f"no item with id {item_id!r}; 'backlogctl list' shows the ids")
+
+    def around(self, references: list[dict[str, Any] | None]) -> Backlog:
+        """What lint's cross-item rules need to judge the loaded items, with ``references`` as data.
+
+        A backlog loaded in whole is returned as it is. A partial one gains
+        every item the data's ``depends_on`` (and declared ``ids`` fields) name,
+        and theirs in turn: the duplicate, dependency and cycle rules then say
+        of the loaded items what they would say in the whole backlog. When a
+        reference is not settled by the names (no file or two named for it, a
+        file that cannot be read or holds another id) or the chain is long, the
+        whole backlog is loaded instead.
+        """
+        names = self.names
+        if names is None:
+            return self
+        declared = [name for name, spec in self.config.fields.items() if spec.type == "ids"]
+        wanted = [ref for data in references for ref in _references(data, declared)]
+        wanted += [ref for entry in self.entries for ref in _references(entry.data, declared)]
+        loaded = {entry.id for entry in self.entries}
+        while wanted:
+            ref = wanted.pop()
+            if ref in loaded:
+                continue
+            entry = self._named(ref)
+            if entry is None or entry.id != ref or len(self.entries) > AROUND_LIMIT:
+                return names.whole(self.root)
+            loaded.add(ref)
+            wanted.extend(_references(entry.data, []))
+        self.entries.sort(key=_order)
+        return self
+
+    def _named(self, item_id: str) -> Entry | None:
+        """The entry of the one file named for ``item_id``, read now; None unless the names settle it."""
+        assert self.names is not None
+        files = self.names.files(item_id)
+        if len(files) != 1 or files[0][1] is not None:
+            return None
+        path = files[0][0]
+        for entry in self.entries:
+            if entry.path == path:
+                return entry
+        entry = entries_from(store.load_items([path]), model=template.item_model(self.config))[0]
+        if entry.error is not None or entry.id is None or entry.id.upper() != item_id.upper():
+            return None
+        self.entries.append(entry)
+        return entry
+
+
+AROUND_LIMIT = 2000
+"""Items `Backlog.around` reads one by one before loading the whole backlog (with its cache) is cheaper."""
+
+
+class Names:
+    """Item files by the id their names give (`store.ItemNames`), and the whole backlog once loaded."""
+
+    def __init__(self, backlog_dir: BacklogDir) -> None:
+        self._names = store.ItemNames(backlog_dir.items_path, backlog_dir.root)
+        self._whole: Backlog | None = None
+
+    def files(self, item_id: str) -> list[tuple[Path, str | None]]:
+        """(path, why it is refused or None) of each file named for ``item_id`` (any case)."""
+        return [(Path(found), refused) for found, refused in self._names.named(item_id)]
+
+    def whole(self, root: Path) -> Backlog:
+        """The whole backlog, loaded once."""
+        if self._whole is None:
+            self._whole = load(root)
+        return self._whole
+
+
+def _references(data: dict[str, Any] | None, declared: list[str]) -> list[str]:
+    """Ids an item's data names: ``depends_on`` and the declared ``ids`` fields (text values only)."""
+    from backlogctl.model import get_path
+
+    if not isinstance(data, dict):
+        return []
+    found: list[str] = []
+    for dotted in ["depends_on", *declared]:
+        value = get_path(data, dotted)
+        if isinstance(value, list):
+            found.extend(ref for ref in value if isinstance(ref, str))
+    return found
+
+
+def refuse_non_id(item_id: str, config: config_module.Config) -> None:
+    """Anything that is not an id (a path, say) is refused where an id is asked for."""
+    if not ids.is_id(item_id):
+        raise InputError(
+            f"{item_id!r} is not an item id; ids look like {config.id_prefix}-7 (see 'backlogctl list')"
+        )
+
+
+def load_ids(start: Path, wanted: list[str]) -> tuple[Backlog, list[Entry]]:
+    """The backlog containing ``start`` and the entries of ``wanted`` ids, reading only their files.
+
+    Item files are named for their ids (`ids.file_name`), so a walk over the
+    names finds an id's file without reading any other; the id inside it is
+    confirmed. When the names do not settle an id (no file or two named for
+    it, a file that cannot be read or holds another id) the whole backlog is
+    loaded and `Backlog.find` answers, with its errors, as for every command
+    before. Not seen this way: a second file holding the id under another
+    name (lint reports it twice, as `duplicate-id` and `file-name`).
+    The backlog returned holds only the files read (`Backlog.names` is set)
+    unless the whole one had to be loaded.
+    """
+    backlog_dir = config_module.load(start)
+    if backlog_dir.items_path.is_dir():
+        part = Backlog(backlog_dir, [], Names(backlog_dir))
+        found = []
+        for item_id in wanted:
+            refuse_non_id(item_id, backlog_dir.config)
+            entry = part._named(item_id)
+            if entry is None:
+                break
+            found.append(entry)
+        else:
+            part.entries.sort(key=_order)
+            return part, found
+    whole = load(start)
+    entries = []
+    for item_id in wanted:
+        refuse_non_id(item_id, whole.config)
+        entries.append(whole.find(item_id))
+    return whole, entries
 
 
 def validate(data: dict[str, Any], model: type[Item] = Item) -> tuple[Item | None, list[FieldError]]:
@@ -224,8 +354,12 @@ def entries_from(loaded: list[store.Loaded], *, models: bool = True, model: type
                 share_fields_sets(item, shared)
                 entry.item = item
         entries.append(entry)
-    entries.sort(key=lambda e: (natural_key(e.id) if e.id else ("~", 0, ""), str(e.path)))
+    entries.sort(key=_order)
     return entries
+
+
+def _order(entry: Entry) -> tuple[tuple[str, int, str], str]:
+    return (natural_key(entry.id) if entry.id else ("~", 0, ""), str(entry.path))
 
 
 def load(start: Path, paths: list[Path] | None = None, *, models: bool = True) -> Backlog:

@@ -55,12 +55,15 @@ def short(value: object) -> str:
 
 
 def load_entry(start: Path, item_id: str) -> tuple[Backlog, Entry]:
-    """The backlog and one item's entry; refuses non-ids and ids held by two files."""
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
+    """The backlog and one item's entry; refuses non-ids and ids held by two files.
 
-    backlog = backlog_module.load(start)
-    return backlog, query.entry_for(backlog, item_id)
+    Reads only the item's file where its name settles it (`backlog.load_ids`);
+    `check_edit` reads what else the rules need.
+    """
+    from backlogctl import backlog as backlog_module
+
+    backlog, [entry] = backlog_module.load_ids(start, [item_id])
+    return backlog, entry
 
 
 # What an edit may not bring in: lint's rules about the item's schema. Completeness
@@ -112,6 +115,8 @@ def edit_problems(backlog: Backlog, entry: Entry, text: str) -> list[tuple[int |
     from backlogctl.lint import check
 
     data = store.parse(text, entry.path)
+    # A backlog loaded in part gains what the rules need (dependencies, in turn).
+    backlog = backlog.around([data if isinstance(data, dict) else None])
     before = {(p.rule, p.message) for p in check(backlog, paths=[entry.path], locate=False)}
     from backlogctl.template import item_model
 

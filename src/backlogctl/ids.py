@@ -17,7 +17,8 @@ ID = r"[A-Za-z][A-Za-z0-9]*-[0-9]+"
 
 _ID = re.compile(rf"({ID})")
 _ID_PARTS = re.compile(r"([A-Za-z][A-Za-z0-9]*)-([0-9]+)")
-_ID_LINE = re.compile(rb"^id:[ \t]*['\"]?(" + ID.encode() + rb")", re.MULTILINE)
+_NAMED = re.compile(rf"({ID})[-.]")
+_ID_AT = re.compile(rb"id:[ \t]*['\"]?(" + ID.encode() + rb")")
 
 SUFFIXES = (".yaml", ".yml")
 """What an item file's name ends with."""
@@ -84,15 +85,35 @@ def name_matches(name: str, item_id: str) -> bool:
     return name.upper().startswith((f"{item_id.upper()}-", f"{item_id.upper()}."))
 
 
+def named_id(name: str) -> str | None:
+    """The id a file name is named for by `name_matches`' rule (``AI-7-churn.yaml``, ``AI-7.yaml``)."""
+    match = _NAMED.match(name)
+    return match.group(1) if match else None
+
+
 def id_in_text(raw: bytes) -> str | None:
     """The id of the first top-level ``id:`` line of a file's bytes, without parsing YAML."""
-    match = _ID_LINE.search(raw)
-    return match.group(1).decode() if match else None
+    found = ids_in_text(raw, first=True)
+    return found[0] if found else None
 
 
-def ids_in_text(raw: bytes) -> list[str]:
-    """Every top-level ``id:`` value in a file's bytes (a file may be half-merged)."""
-    return [found.decode() for found in _ID_LINE.findall(raw)]
+def ids_in_text(raw: bytes, *, first: bool = False) -> list[str]:
+    """Every top-level ``id:`` value in a file's bytes (a file may be half-merged).
+
+    ``bytes.find`` looks for ``id:`` and the pattern is tried only there, at a
+    line's start: `new` runs this over every item file.
+    """
+    found = []
+    at = raw.find(b"id:")
+    while at >= 0:
+        if at == 0 or raw[at - 1] == 10:  # "\n"
+            match = _ID_AT.match(raw, at)
+            if match:
+                found.append(match.group(1).decode())
+                if first:
+                    break
+        at = raw.find(b"id:", at + 3)
+    return found
 
 
 def file_id(data: dict[str, Any] | None, path: str | None) -> str | None:

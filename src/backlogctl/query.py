@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from backlogctl import ids
-from backlogctl.backlog import Backlog, Entry
+from backlogctl.backlog import Backlog, Entry, refuse_non_id
 from backlogctl.errors import InputError
 from backlogctl.model import Item
 
 
 def entry_for(backlog: Backlog, item_id: str) -> Entry:
     """The entry of one id; anything that is not an id (a path, say) is refused."""
-    if not ids.is_id(item_id):
-        raise InputError(
-            f"{item_id!r} is not an item id; ids look like {backlog.config.id_prefix}-7 "
-            "(see 'backlogctl list')"
-        )
+    refuse_non_id(item_id, backlog.config)
     return backlog.find(item_id)
 
 

@@ -91,12 +91,18 @@ def mark(
     from backlogctl.editing import check_edit, write_files
 
     today = today or dt.date.today()
-    backlog = backlog_module.load(start)
     if all_due:
+        backlog = backlog_module.load(start)
         ids = [*ids, *(item.id for item in due(backlog, today))]
-    if not ids:
-        raise InputError("no items to mark: name ids, or --due for every item due for review")
-    entries = list({id(e): e for e in (query.entry_for(backlog, item_id) for item_id in ids)}.values())
+        if not ids:
+            raise InputError("no items to mark: name ids, or --due for every item due for review")
+        found = [query.entry_for(backlog, item_id) for item_id in ids]
+    else:
+        # Only the named items' files are read (`backlog.load_ids`).
+        backlog, found = backlog_module.load_ids(start, ids)
+        if not ids:
+            raise InputError("no items to mark: name ids, or --due for every item due for review")
+    entries = list({id(e): e for e in found}.values())
     result = Marked(today)
     planned = []
     for entry in entries:

@@ -1,8 +1,8 @@
 """The only package that reads and writes YAML.
 
-Read paths use the fast safe loader (`read`); edits use the round-trip
-composer to change one value's text and nothing else (`edit`); writes are
-atomic and refuse to overwrite a concurrent change (`write`).
+Read paths use the fast safe loader (`read`); edits find node spans in
+the parser's events to change one value's text and nothing else (`edit`);
+writes are atomic and refuse to overwrite a concurrent change (`write`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from backlogctl.errors import ConfigError, InputError
 from backlogctl.store.edit import key_lines, remove_value, set_value, set_values
 from backlogctl.store.read import (
+    ItemNames,
     Loaded,
     as_mapping,
     decode,
@@ -29,6 +30,7 @@ from backlogctl.store.write import BOM, create, folder_lock, replace, restore
 __all__ = [
     "BOM",
     "Document",
+    "ItemNames",
     "Loaded",
     "as_mapping",
     "content_hash",

@@ -1,6 +1,7 @@
 """Editing item files in place: only the edited value's text changes.
 
-The round-trip composer gives every node's exact character span; an edit
+The parser's events give every node's exact character span (``compose``
+builds the node tree from them, libyaml's parser where it can); an edit
 replaces the span of one value (or inserts one ``key: value`` line) and leaves
 every other byte of the file alone: comments, order, quoting, blank lines,
 line endings, a BOM.
@@ -12,7 +13,6 @@ import contextlib
 import io
 import json
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -28,35 +28,152 @@ def _yaml() -> Any:
     return yaml
 
 
-def compose(text: str) -> Any:
-    """The node tree of a document, with character positions."""
+class Node:
+    """A node of the document with its text span, shaped like ruamel's nodes.
+
+    ``value`` is the text of a scalar, the nodes of a sequence, the (key,
+    value) pairs of a mapping; an alias (``*name``) is its own node with its
+    own span, so an edit replaces the alias, never the anchored text.
+    """
+
+    __slots__ = ("end_mark", "flow_style", "start_mark", "style", "tag", "value")
+
+    def __init__(self, start: Any, value: Any, style: str | None, flow_style: bool, tag: str) -> None:
+        self.start_mark = start
+        self.end_mark = start
+        self.value = value
+        self.style = style
+        self.flow_style = flow_style
+        self.tag = tag
+
+
+class ScalarNode(Node):
+    __slots__ = ()
+
+
+class SequenceNode(Node):
+    __slots__ = ()
+
+
+class MappingNode(Node):
+    __slots__ = ()
+
+
+class AliasNode(Node):
+    """``*name``: ``value`` is the name, ``target`` the anchored node."""
+
+    __slots__ = ("target",)
+    target: Node
+
+
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+_NOT_FOR_LIBYAML = re.compile("[\x85\u2028\u2029\ufeff]")
+"""libyaml counts these as line breaks or skips them (YAML 1.1): its marks would differ."""
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of a document, with character positions (None for an empty document).
+
+    Built from the parser's events, not by ruamel's round-trip composer
+    (~40 µs a node in Python: a 120,000-element list took 4.5 s). libyaml's
+    parser gives the same events and marks about twenty times faster; where
+    it refuses a YAML 1.2 spelling (``[http://x]``) or would count
+    characters differently, ruamel's own parser gives them.
+    """
+    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    from backlogctl.store.read import check_nesting
+    from backlogctl.store.read import LIBYAML_MISREADS, check_nesting
 
     check_nesting(text, Path("<text>"))
+    if _NOT_FOR_LIBYAML.search(text) is None and LIBYAML_MISREADS.search(text) is None:
+        try:
+            return _build(YAML(typ="safe", pure=False).parse(text))
+        except YAMLError:
+            pass
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a reused anchor: legal YAML, and the loader reports it
-            return _yaml().compose(text)
+        return _build(_yaml().parse(text))
     except YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise InputError("nested too deeply; flatten the structure") from None
+
+
+def _build(events: Any) -> Node | None:
+    """Nodes from parser events: iterative, one step per event (no recursion, however deep)."""
+    from ruamel.yaml import events as ev
+
+    root: Node | None = None
+    documents = 0
+    open_nodes: list[Node] = []
+    anchors: dict[str, Node] = {}
+    node: Node
+    for event in events:
+        kind = type(event)
+        if kind is ev.ScalarEvent:
+            style = event.style or None  # libyaml's events say "" for plain
+            tag = None if event.ctag is None else str(event.ctag)
+            if tag is None or tag == "!":  # resolved as ruamel's round-trip composer resolves it
+                plain = tag == "!" or (style is None and event.implicit[0])
+                tag = _NULL if plain and event.value in _NULL_WORDS else _STR
+            node = ScalarNode(event.start_mark, event.value, style, False, tag)
+            node.end_mark = event.end_mark
+        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            cls = MappingNode if kind is ev.MappingStartEvent else SequenceNode
+            node = cls(event.start_mark, [], None, bool(event.flow_style), str(event.ctag or ""))
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            done = open_nodes.pop()
+            done.end_mark = event.end_mark
+            if kind is ev.MappingEndEvent:
+                flat = done.value
+                done.value = list(zip(flat[0::2], flat[1::2], strict=True))
+            continue
+        elif kind is ev.AliasEvent:
+            if event.anchor not in anchors:
+                line = event.start_mark.line + 1
+                name = event.anchor
+                raise InputError(f"invalid YAML: line {line}: *{name} names no anchor (&{name})")
+            node = AliasNode(event.start_mark, event.anchor, None, False, "")
+            node.end_mark = event.end_mark
+            node.target = anchors[event.anchor]
+        elif kind is ev.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise InputError("invalid YAML: more than one document (---) in the file; keep one")
+            continue
+        else:
+            continue
+        if kind is not ev.AliasEvent and event.anchor:
+            anchors[event.anchor] = node
+        if open_nodes:
+            open_nodes[-1].value.append(node)
+        else:
+            root = node
+        if kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            open_nodes.append(node)
+    return root
 
 
 def key_lines(text: str) -> dict[str, tuple[int, int]]:
     """1-based (line, column) of every key, by dotted path ("scores.effort")."""
     found: dict[str, tuple[int, int]] = {}
+    inside: set[int] = set()  # the mappings being walked: an alias back to one is a loop
+    budget = [len(text)]  # aliases of aliases can name exponentially many paths: stop at one per character
 
     def walk(node: Any, prefix: str) -> None:
-        if type(node).__name__ != "MappingNode":
+        if type(node).__name__ != "MappingNode" or id(node) in inside:
             return
+        inside.add(id(node))
         for key, value in node.value:
+            budget[0] -= 1
+            if budget[0] < 0:
+                break
             path = f"{prefix}{key.value}"
             found.setdefault(path, (key.start_mark.line + 1, key.start_mark.column + 1))
-            if type(value).__name__ == "MappingNode":
-                walk(value, path + ".")
+            if type(value).__name__ == "AliasNode":
+                value = value.target  # the lines of a shared value are where it is written
+            walk(value, path + ".")
+        inside.discard(id(node))
 
     from backlogctl.store.lines import scan_key_lines
 
@@ -64,25 +181,10 @@ def key_lines(text: str) -> dict[str, tuple[int, int]]:
     if scanned is not None:
         return scanned
 
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    from backlogctl.store.read import check_nesting
-
     try:
-        check_nesting(text, Path("<text>"))
+        root = compose(text)
     except InputError:
         return found
-    try:
-        # The C composer gives the same marks ten times faster than the round-trip
-        # one (lint calls this for every file with a problem); it speaks YAML 1.1
-        # and refuses a few 1.2 documents ([http://x]), which take the slow path.
-        root = YAML(typ="safe", pure=False).compose(text)
-    except YAMLError:
-        try:
-            root = compose(text)
-        except InputError:
-            return found
     # Indentation alone can nest ~1,400 levels deep; line numbers are a courtesy then.
     with contextlib.suppress(RecursionError):
         walk(root, "")
@@ -282,6 +384,15 @@ def _find(mapping: Any, key: str) -> tuple[Any, Any] | None:
     return None
 
 
+def _refuse_alias(node: Any, parts: list[str], dotted: str) -> None:
+    """Editing inside ``*name`` would change the anchored value, which other fields may share."""
+    if type(node).__name__ == "AliasNode":
+        raise InputError(
+            f"{'.'.join(parts)} is an alias (*{node.value}) of a value written elsewhere in the file; "
+            f"edit that value, or set {'.'.join(parts)} as a whole, to change {dotted}"
+        )
+
+
 def _is_null(node: Any) -> bool:
     return type(node).__name__ == "ScalarNode" and node.tag.endswith(":null")
 
@@ -302,6 +413,8 @@ def set_value(text: str, dotted: str, value: Any) -> str:
             return _insert(text, node, part, value, newline)
         key_node, value_node = found
         last = depth == len(parts) - 1
+        if not last:
+            _refuse_alias(value_node, parts[: depth + 1], dotted)
         if not last and type(value_node).__name__ != "MappingNode":
             if not _is_null(value_node):
                 raise InputError(f"{'.'.join(parts[: depth + 1])} is not a mapping; cannot set {dotted}")
@@ -446,8 +559,10 @@ def remove_value(text: str, dotted: str) -> str:
         raise InputError("the file is not a mapping of field: value")
     parts = dotted.split(".")
     node = root
-    for part in parts[:-1]:
+    for depth, part in enumerate(parts[:-1]):
         found = _find(node, part)
+        if found is not None:
+            _refuse_alias(found[1], parts[: depth + 1], dotted)
         if found is None or type(found[1]).__name__ != "MappingNode":
             return text
         node = found[1]

@@ -51,6 +51,15 @@ _yaml: Any = None
 _pure_yaml: Any = None
 
 
+LIBYAML_MISREADS = re.compile(r"(?<![^\s\[{,])[&*][-0-9A-Za-z_]*[:?]")
+"""An anchor or alias whose name holds ``:`` or ``?`` (``&x:y``), which YAML 1.2 allows.
+
+libyaml ends the name there and reads the rest as the value (``a: &x:y 1`` as
+``a: ":y 1"``) where ruamel's own parser and yaml-rs read ``a: 1``: such text
+goes to ruamel's parser.
+"""
+
+
 def _loader() -> Any:
     global _yaml
     if _yaml is None:
@@ -70,19 +79,26 @@ def _load(text: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError
 
     global _pure_yaml
+    if _pure_yaml is None:
+        _pure_yaml = _safe_yaml(pure=True)
+    if LIBYAML_MISREADS.search(text):
+        return _load_pure(text)
     try:
         return _loader().load(text)
     except MarkedYAMLError as refused:
-        if _pure_yaml is None:
-            _pure_yaml = _safe_yaml(pure=True)
         try:
-            return _pure_yaml.load(text)
+            return _load_pure(text)
         except Exception:
             raise refused from None
-        finally:
-            # ruamel keeps a document's `%YAML 1.1` on the reused loader: every later
-            # file would read as YAML 1.1 (`[12:30:45]` as 45045). Forget it.
-            _pure_yaml.version = None
+
+
+def _load_pure(text: str) -> Any:
+    try:
+        return _pure_yaml.load(text)
+    finally:
+        # ruamel keeps a document's `%YAML 1.1` on the reused loader: every later
+        # file would read as YAML 1.1 (`[12:30:45]` as 45045). Forget it.
+        _pure_yaml.version = None
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -516,8 +532,22 @@ def _walk(folder: Path, root: Path, *, ordered: bool) -> Iterator[tuple[str, str
     ``ordered`` sorts each folder by name (deterministic output).
     """
     real_root = os.path.realpath(root)
-    seen: set[str] = set()
     stack = [os.fspath(folder)]
+    for current, entries in _folders(stack, ordered=ordered):
+        if isinstance(entries, str):
+            yield current, entries
+            continue
+        for entry in entries:
+            verdict = _verdict(entry, real_root)
+            if verdict is FOLDER:
+                stack.append(entry.path)
+            elif verdict is not None:
+                yield entry.path, verdict[1]
+
+
+def _folders(stack: list[str], *, ordered: bool) -> Iterator[tuple[str, list[os.DirEntry[str]] | str]]:
+    """Each folder on ``stack`` once (the caller pushes sub-folders): its entries, or why not listed."""
+    seen: set[str] = set()
     while stack:
         current = stack.pop()
         real = os.path.realpath(current)
@@ -530,26 +560,33 @@ def _walk(folder: Path, root: Path, *, ordered: bool) -> Iterator[tuple[str, str
         except OSError as exc:
             yield current, f"cannot list this folder ({exc.strerror}); its items are not checked"
             continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_symlink():
-                try:
-                    target = os.path.realpath(entry.path, strict=True)
-                except OSError:
-                    yield entry.path, "symlink loops or points nowhere; not followed"
-                    continue
-                if not target.startswith(real_root + os.sep):
-                    yield entry.path, "symlink points outside the backlog; not followed"
-                    continue
-            if entry.is_dir():
-                stack.append(entry.path)
-            elif ids.is_item_name(name):
-                yield entry.path, None
-            elif ids.is_item_name(name.lower()):
-                suffix = name.rsplit(".", 1)[1]
-                yield entry.path, f"item files end in .yaml; rename this .{suffix} file or it is never read"
+        yield current, entries
+
+
+FOLDER = ("folder", None)
+"""`_verdict` of a folder the walk goes into."""
+
+
+def _verdict(entry: os.DirEntry[str] | _Entry, real_root: str) -> tuple[str, str | None] | None:
+    """What the walk makes of one entry: FOLDER, ("file", why it is refused or None), or None (skip it)."""
+    name = entry.name
+    if name.startswith("."):
+        return None
+    if entry.is_symlink():
+        try:
+            target = os.path.realpath(entry.path, strict=True)
+        except OSError:
+            return "file", "symlink loops or points nowhere; not followed"
+        if not target.startswith(real_root + os.sep):
+            return "file", "symlink points outside the backlog; not followed"
+    if entry.is_dir():
+        return FOLDER
+    if ids.is_item_name(name):
+        return "file", None
+    if ids.is_item_name(name.lower()):
+        suffix = name.rsplit(".", 1)[1]
+        return "file", f"item files end in .yaml; rename this .{suffix} file or it is never read"
+    return None
 
 
 def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
@@ -557,6 +594,82 @@ def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
     for found, refused in _walk(folder, root, ordered=True):
         path = Path(found)
         yield path if refused is None else Loaded(path, None, InputError(refused, path=path))
+
+
+class ItemNames:
+    """The items folder tree listed once, for finding the files named for an id without reading any.
+
+    The folders are those `_walk` goes into; a lookup gives what `_walk` would
+    give for the names that match, (path, why it is refused or None). Listing is
+    the cost (one ``scandir`` per folder; names are kept, not entries); names are
+    matched in C, so one lookup among 100,000 files takes milliseconds. After a
+    few lookups every name is indexed by its id instead.
+    """
+
+    LOOKUPS_BEFORE_INDEX = 8
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self._real_root = os.path.realpath(root)
+        self._listings: list[tuple[str, list[str]]] = []
+        self._unlisted: list[tuple[str, str]] = []
+        self._index: dict[str, list[str]] | None = None
+        self._lookups = 0
+        stack = [os.fspath(folder)]
+        for current, entries in _folders(stack, ordered=False):
+            if isinstance(entries, str):
+                self._unlisted.append((current, entries))
+                continue
+            self._listings.append((current, [entry.name for entry in entries]))
+            stack.extend(
+                entry.path
+                for entry in entries
+                if entry.is_dir() and _verdict(entry, self._real_root) is FOLDER
+            )
+
+    def named(self, item_id: str) -> list[tuple[str, str | None]]:
+        """(path, why it is refused or None) of each item file named ``<item_id>-…`` or ``<item_id>.…``."""
+        self._lookups += 1
+        if self._index is None and self._lookups > self.LOOKUPS_BEFORE_INDEX:
+            self._index = {}
+            for folder, names in self._listings:
+                for name in names:
+                    named = ids.named_id(name)
+                    if named is not None:
+                        self._index.setdefault(named.upper(), []).append(os.path.join(folder, name))
+        if self._index is not None:
+            paths = self._index.get(item_id.upper(), [])
+        else:
+            pattern = re.compile(re.escape(item_id) + "[-.]", re.IGNORECASE | re.ASCII)
+            paths = [
+                os.path.join(folder, name)
+                for folder, names in self._listings
+                for name in filter(pattern.match, names)
+            ]
+        found: list[tuple[str, str | None]] = []
+        for path in paths:
+            verdict = _verdict(_Entry(path), self._real_root)
+            if verdict is not None and verdict is not FOLDER:
+                found.append((path, verdict[1]))
+        for folder, why in self._unlisted:
+            if ids.name_matches(os.path.basename(folder), item_id):
+                found.append((folder, why))
+        return found
+
+
+class _Entry:
+    """One path with the part of `os.DirEntry` that `_verdict` asks (each answer a system call)."""
+
+    __slots__ = ("name", "path")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.name = os.path.basename(path)
+
+    def is_symlink(self) -> bool:
+        return os.path.islink(self.path)
+
+    def is_dir(self) -> bool:
+        return os.path.isdir(self.path)
 
 
 def scan_ids(folder: Path) -> set[str]:
@@ -568,13 +681,18 @@ def scan_ids(folder: Path) -> set[str]:
     hidden entries and anything but regular files are skipped.
     """
     found: set[str] = set()
-    for path, refused in _walk(folder, folder, ordered=False):
-        if refused is not None or not os.path.isfile(path):
-            continue
-        from_name = ids.id_from_name(os.path.basename(path))
-        if from_name:
-            found.add(from_name)
-        found.update(ids.ids_in_text(_head(path)))
+    real_root = os.path.realpath(folder)
+    stack = [os.fspath(folder)]
+    for _, entries in _folders(stack, ordered=False):
+        for entry in entries if not isinstance(entries, str) else ():
+            verdict = _verdict(entry, real_root)
+            if verdict is FOLDER:
+                stack.append(entry.path)
+            elif verdict is not None and verdict[1] is None and entry.is_file():  # no stat but for links
+                from_name = ids.id_from_name(entry.name)
+                if from_name:
+                    found.add(from_name)
+                found.update(ids.ids_in_text(_head(entry.path)))
     return found
 
 

@@ -42,9 +42,11 @@ def list_items(
 
 
 def show_item(start: Path, item_id: str) -> Shown:
-    """The entry of one id (an invalid item too: `show` says what is wrong)."""
-    from backlogctl import backlog as backlog_module
-    from backlogctl import query
+    """The entry of one id (an invalid item too: `show` says what is wrong); reads only its file.
 
-    backlog = backlog_module.load(start)
-    return Shown(backlog, query.entry_for(backlog, item_id))
+    ``Shown.backlog`` may hold only that item (`backlog.load_ids`).
+    """
+    from backlogctl import backlog as backlog_module
+
+    backlog, [entry] = backlog_module.load_ids(start, [item_id])
+    return Shown(backlog, entry)
