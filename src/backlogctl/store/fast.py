@@ -38,6 +38,7 @@ _RISKY_NUMBER = re.compile(r"[0-9.+-]_|_[0-9.+-]|0[xXoObB]")
 # opening a value. A ":" inside a scalar ("[https://example.org]") is fine.
 _FLOW_COLON = re.compile(r":(?=[\]},\n]|$)|[\s\[{,]:", re.MULTILINE)
 _BLOCK_IN_FLOW = re.compile(r"[\[{,:]\s*[>|]")
+_FLOW_OPEN = re.compile(r"[\[{]")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _SAFE_SCALARS = (str, int, float, bool, type(None))
 MAX_DEPTH = 64
@@ -110,21 +111,26 @@ def _risky(text: str) -> bool:
 
 
 def _risky_flow(text: str) -> bool:
-    """A flow collection holding a spelling the readers disagree on; linear in the text."""
-    at = 0
-    while at < len(text):
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        opens = [found for found in (text.find("[", at, end), text.find("{", at, end)) if found >= 0]
-        if opens:
-            rest = text[min(opens) : end]
-            if rest.count("[") + rest.count("{") > rest.count("]") + rest.count("}"):
-                rest = text[min(opens) :]  # the collection goes on over the next lines
-                end = len(text)
-            if "?" in rest or _FLOW_COLON.search(rest) or _BLOCK_IN_FLOW.search(rest):
-                return True
+    """A flow collection holding a spelling the readers disagree on; linear in the text.
+
+    Only the lines where a collection opens are looked at: the search jumps from
+    one ``[`` or ``{`` to the next instead of walking every line in Python.
+    """
+    at, size = 0, len(text)
+    while True:
+        found = _FLOW_OPEN.search(text, at)
+        if found is None:
+            return False
+        start = found.start()
+        end = text.find("\n", start)
+        end = size if end < 0 else end
+        rest = text[start:end]
+        if rest.count("[") + rest.count("{") > rest.count("]") + rest.count("}"):
+            rest = text[start:]  # the collection goes on over the next lines
+            end = size
+        if "?" in rest or _FLOW_COLON.search(rest) or _BLOCK_IN_FLOW.search(rest):
+            return True
         at = end + 1
-    return False
 
 
 def _quoted(date: dt.date, text: str) -> bool:
