@@ -7,6 +7,7 @@ settings, anything else with null) and collects ``publishDiagnostics``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import subprocess
@@ -32,7 +33,8 @@ class LanguageServer:
         self.process = subprocess.Popen(
             self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         self.request(
             "initialize",
             {
@@ -61,6 +63,15 @@ class LanguageServer:
         except (OSError, TimeoutError, subprocess.TimeoutExpired):
             self.process.kill()
             self.process.wait()
+        finally:
+            # The server has ended, so the reader meets the end of its output; close both
+            # pipes here instead of leaving them to the garbage collector, which warns
+            # (and pytest fails whichever test is running when it collects them).
+            self._reader.join(timeout=5)
+            for pipe in (self.process.stdin, self.process.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):
+                        pipe.close()
 
     def _send(self, message: dict[str, Any]) -> None:
         assert self.process is not None and self.process.stdin is not None
