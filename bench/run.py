@@ -124,6 +124,27 @@ def with_ten_fields(root: Path) -> tuple[Path, Path]:
     return plain, declared
 
 
+def wide_typer_app() -> tuple[int, str]:
+    """A bare typer app with backlogctl's top-level commands and their one-line helps, each with
+    one option: the floor of a help page that lists as many commands (read in this process, which
+    is not timed)."""
+    from backlogctl.cli.app import app
+
+    entries = [
+        (c.name, c.help or (c.callback.__doc__ if c.callback else "")) for c in app.registered_commands
+    ]
+    entries += [
+        (g.name, g.help or g.typer_instance.info.help) for g in app.registered_groups if g.typer_instance
+    ]
+    lines = ["import typer", "app = typer.Typer()"]
+    for number, (name, text) in enumerate(entries):
+        first = str(text or "").strip().splitlines()[0] if text else ""
+        lines.append(f"@app.command(name={name!r}, help={first!r})")
+        lines.append(f"def command_{number}(flag: bool = False) -> None:\n    pass")
+    lines.append("app()")
+    return len(entries), "\n".join(lines) + "\n"
+
+
 def interleaved(
     argv: list[str], first: Path, second: Path, env: dict[str, str], runs: int
 ) -> tuple[Figure, Figure]:
@@ -180,7 +201,12 @@ def run(
     row("-", "bare typer app --version", typer_floor)
     row("-", "bare typer app --help", typer_help)
     row("-", "backlogctl --version", measure(cli("--version"), empty, env, runs), "typer app", typer_floor)
-    row("-", "backlogctl --help", measure(cli("--help"), empty, env, runs), "typer app --help", typer_help)
+    ours_help = measure(cli("--help"), empty, env, runs)
+    row("-", "backlogctl --help", ours_help, "typer app --help", typer_help)
+    commands, wide_app = wide_typer_app()
+    wide_help = measure([PY, "-c", wide_app, "--help"], empty, env, runs)
+    row("-", f"bare typer app with {commands} commands --help", wide_help)
+    row("-", "backlogctl --help (again)", ours_help, f"typer app, {commands} commands", wide_help)
     for n in items:
         root = generate(workdir / f"items-{n}", n)
         size = f"{n:,} items"
