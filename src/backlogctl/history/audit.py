@@ -132,7 +132,7 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
         if isinstance(cached, BacklogChanges):
             cached.warnings = warnings
             return cached
-        walked = trail.start_commits(tip, start)
+        walked = trail.start_commits(tip, start, prefetch=True)
         before, after = trail.ids_at(start), trail.ids_at(tip)  # while git walks
         changed = [
             FieldChange(item_id, field, old, new, c.sha, c.author, c.date, c.message)

@@ -13,10 +13,12 @@ or ``GIT_DIR`` does not point backlogctl at another index or repository.
 from __future__ import annotations
 
 import os
+import queue
 import re
+import selectors
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
@@ -165,6 +167,77 @@ class Repo:
         _out, err, code = self.call("rev-parse", "--git-dir")
         if code != 0:
             raise _failure("rev-parse", err, code)
+
+
+class Output:
+    """A git command's output, read by a thread as git writes it, so git never waits for us.
+
+    `chunks` gives stdout as it arrives (the caller works while git does);
+    `finish` waits for git and raises its error; `close` stops git if it still
+    runs and reaps it, so no process or thread is left behind whatever the
+    caller does.
+    """
+
+    def __init__(self, repo: Repo, *args: str) -> None:
+        self._command = args[0]
+        self._process = repo.start(*args)  # GitPython's AutoInterrupt: killed if it is dropped
+        self._popen: subprocess.Popen[bytes] = self._process.proc
+        self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._stderr: list[bytes] = []
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        """Read stdout and stderr until git closes both (both at once: either pipe can fill)."""
+        stdout, stderr = self._popen.stdout, self._popen.stderr
+        assert stdout is not None and stderr is not None
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(stdout.fileno(), selectors.EVENT_READ)
+                selector.register(stderr.fileno(), selectors.EVENT_READ)
+                while selector.get_map():
+                    for key, _ in selector.select():
+                        data = os.read(key.fd, 1 << 16)
+                        if not data:
+                            selector.unregister(key.fd)
+                        elif key.fd == stdout.fileno():
+                            self._chunks.put(data)
+                        else:
+                            self._stderr.append(data)
+        finally:
+            self._chunks.put(None)
+
+    def chunks(self) -> Iterator[bytes]:
+        """Stdout in pieces as git writes it (cut anywhere), until git closes it."""
+        while (chunk := self._chunks.get()) is not None:
+            yield chunk
+        self._chunks.put(None)  # a second reader ends at once too
+
+    def finish(self) -> None:
+        """Wait for git to end; a GitError with its message if it failed."""
+        self._thread.join()
+        code = self._popen.wait()
+        if code != 0:
+            raise _failure(self._command, b"".join(self._stderr), code)
+
+    def close(self) -> None:
+        """Stop git if it still runs, reap it and close its pipes."""
+        if self._popen.poll() is None:
+            self._popen.terminate()
+        self._thread.join(timeout=10)
+        if self._thread.is_alive():  # something else holds the pipes open: git is gone all the same
+            self._popen.kill()
+        self._popen.wait()
+        if not self._thread.is_alive():
+            for pipe in (self._popen.stdout, self._popen.stderr):
+                if pipe is not None:
+                    pipe.close()
+
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class RepositoryRefused(GitError):

@@ -8,42 +8,20 @@ joins them again when both sides hold the same item id.
 from __future__ import annotations
 
 import functools
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from backlogctl.history.cache import HistoryCache
 from backlogctl.history.git import BlobReader, Repo, require_history
 from backlogctl.history.snapshot import item_files, parse_blob, resolve_in
-from backlogctl.history.walk import CommitInfo, FileChange, diff, log, raw_entries, same
+from backlogctl.history.walk import CommitInfo, FileChange, LogStream, diff, log, raw_entries, same
 from backlogctl.ids import file_id, id_in_text, is_item_path
 
 Parsed = tuple[dict[str, Any] | None, str | None]
 """A parsed blob: its mapping, or the error that kept it from being one."""
-
-
-class _Background:
-    """One function run in a thread (it waits on a git process, so the GIL is free)."""
-
-    def __init__(self, work: Callable[[], list[CommitInfo]]) -> None:
-        self._work = work
-        self._value: list[CommitInfo] = []
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._value = self._work()
-        except BaseException as exc:  # re-raised in the caller's thread
-            self._error = exc
-
-    def result(self) -> list[CommitInfo]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
+PREFETCH_BATCH = 256
+"""Blobs read and parsed at a time while git walks (one cat-file round trip each)."""
 
 
 class Pair(NamedTuple):
@@ -73,11 +51,20 @@ class Trail:
         self._reader: BlobReader | None = None
         self._known_ids: dict[str, str | None] | None = None
         self.is_item = functools.cache(lambda path: is_item_path(path, self.items_dir))
+        self._walks: list[LogStream] = []
+        self._ready: dict[str, Parsed] = {}
+        """Blobs parsed in this run (while git walked), by sha."""
+        self._raw: dict[str, bytes | None] = {}
+        """Contents read while git walked of blobs whose item id `pairs` will want."""
+        self._wanted: dict[str, str] = {}
+        self._want_raw: set[str] = set()
 
     def __enter__(self) -> Trail:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for walk in self._walks:
+            walk.close()
         if self._reader is not None:
             self._reader.close()
         self.cache.close()
@@ -95,12 +82,17 @@ class Trail:
         """Item-touching commits of ``tip``'s first-parent line after ``since``, oldest first (cached)."""
         return self.start_commits(tip, since)()
 
-    def start_commits(self, tip: str, since: str | None = None) -> Callable[[], list[CommitInfo]]:
-        """Start walking (see `commits`) in the background; the result waits for the walk.
+    def start_commits(
+        self, tip: str, since: str | None = None, *, prefetch: bool = False
+    ) -> Callable[[], list[CommitInfo]]:
+        """Start walking (see `commits`); the result parses git's output as it comes, to the walk's end.
 
-        git log runs on one core while the caller reads blobs on the other. A
-        cached walk to an older tip with the same ``since`` is extended by
-        walking only the commits reachable from ``tip`` and not from it.
+        git log runs on one core while the caller works on the other. With
+        ``prefetch`` each commit's changed item files are read and parsed as
+        the commit arrives (what `changes_in` with ``fields_only`` reads), so
+        little is left to do when git ends. A cached walk to an older tip with
+        the same ``since`` is extended by walking only the commits reachable
+        from ``tip`` and not from it.
         """
         base = since or ""
         cached = self.cache.chain(self.folder, base, tip)
@@ -114,10 +106,17 @@ class Trail:
                 if found is not None:
                     older, exclude = found, [*exclude, known]
                     break
-        walk = _Background(lambda: log(self.repo, tip, self.items_dir, exclude=exclude))
+        walk = LogStream(self.repo, tip, self.items_dir, exclude=exclude)
+        self._walks.append(walk)
 
         def finish() -> list[CommitInfo]:
-            commits = older + walk.result()
+            walked = []
+            for commit in walk:
+                walked.append(commit)
+                if prefetch:
+                    self._prefetch(commit)
+            self._read_wanted()
+            commits = older + walked
             self.cache.store_chain(self.folder, base, tip, commits)
             return commits
 
@@ -129,16 +128,52 @@ class Trail:
         _out, _err, code = self.repo.call("merge-base", "--is-ancestor", known, tip)
         return code == 0
 
+    def _prefetch(self, commit: CommitInfo) -> None:
+        """Note the blobs of ``commit`` that `changes_in` with ``fields_only`` parses; read them in batches.
+
+        Those are both sides of a modified file, every side of a merge, and
+        the deletions and additions of a commit that has both (moves, whose
+        item ids `pairs` reads too).
+        """
+        touched = [f for f in commit.files if self.is_item(f.new_path or f.old_path or "")]
+        moves = not commit.is_merge and {"A", "D"} <= {f.status for f in touched}
+        for f in touched:
+            if f.status != "M" and not moves and not commit.is_merge:
+                continue
+            sides = ((f.old_blob, f.old_path), (f.new_blob, f.new_path))
+            for blob, path in (*sides, *((other, f.new_path or f.old_path) for other in f.others)):
+                if blob and path and blob not in self._ready:
+                    self._wanted.setdefault(blob, path)
+                    if moves:
+                        self._want_raw.add(blob)
+        if len(self._wanted) >= PREFETCH_BATCH:
+            self._read_wanted()
+
+    def _read_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, {}
+        keep_raw, self._want_raw = self._want_raw, set()
+        if wanted:
+            self._parse(wanted, keep_raw)
+
     def parsed(self, blobs: dict[str, str]) -> dict[str, Parsed]:
         """Parse blobs (sha -> backlog-relative path) with the cache."""
+        missing = {sha: path for sha, path in blobs.items() if sha not in self._ready}
+        if missing:
+            self._parse(missing)
+        return {sha: self._ready[sha] for sha in blobs}
+
+    def _parse(self, blobs: dict[str, str], keep_raw: Collection[str] = ()) -> None:
+        """Parse blobs (sha -> path) into ``_ready``: from the cache, else read and parse (and cache)."""
         found: dict[str, Parsed] = self.cache.blobs(blobs)
-        missing = [sha for sha in blobs if sha not in found]
+        self._ready.update(found)
         fresh: dict[str, Parsed] = {}
-        for sha, raw in self.reader.read_many(missing).items():
+        for sha, raw in self.reader.read_many(sha for sha in blobs if sha not in found).items():
+            if sha in keep_raw:
+                self._raw[sha] = raw
             loaded = parse_blob(raw, Path(blobs[sha]))
             fresh[sha] = (loaded.data, loaded.error.message if loaded.error else None)
         self.cache.store_blobs(fresh)
-        return {**found, **fresh}
+        self._ready.update(fresh)
 
     def ids(self, blobs: dict[str, str]) -> dict[str, str | None]:
         """The item id in each blob (sha -> path), from its ``id:`` line or file name."""
@@ -146,8 +181,11 @@ class Trail:
             self._known_ids = self.cache.blob_ids()
         known = self._known_ids
         missing = [sha for sha in blobs if sha not in known]
+        read = {sha: self._raw[sha] for sha in missing if sha in self._raw}
+        read.update(self.reader.read_many(sha for sha in missing if sha not in read))
         fresh: dict[str, str | None] = {}
-        for sha, raw in self.reader.read_many(missing).items():
+        for sha in missing:
+            raw = read[sha]
             fresh[sha] = id_in_text(raw or b"") or file_id(None, blobs[sha])
         self.cache.store_blob_ids(fresh)
         known.update(fresh)

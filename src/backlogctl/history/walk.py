@@ -21,10 +21,11 @@ other files are dropped here; in a larger repository the items folder limits it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any, NamedTuple
 
-from backlogctl.history.git import Repo
+from backlogctl.history.git import Output, Repo
 
 NULL_BLOB = "0" * 40
 # Header fields, each ended by NUL; "C" marks the start of a commit.
@@ -87,47 +88,103 @@ def log(
     ``exclude``: commits reachable from these are left out (``REV..tip``).
     ``paths`` (repository paths, literal) limits the walk to those files.
     """
-    args = ["log", *LOG_OPTIONS, _FORMAT, tip]
-    excluded = [exclude] if isinstance(exclude, str) else list(exclude or [])
-    args += [f"^{rev}" for rev in excluded]
-    folder = repo.path_in_repo(items_dir)
-    keep = b"" if folder in ("", ".") else f"{folder}/".encode()
-    if paths is not None:
-        args += ["--", *paths]
-    elif repo.prefix:
-        args += ["--", folder]
-    return [c for c in parse_log(repo.run(*args), len(repo.prefix), keep) if c.files]
+    return list(LogStream(repo, tip, items_dir, exclude, paths))
+
+
+class LogStream:
+    """`log` as git writes it: iterating parses each commit as it arrives.
+
+    git starts at once and walks on one core while the caller works on the
+    other (a thread reads its output, so git never waits). Iterating to the
+    end raises git's error if it failed; `close` (or leaving ``with``) stops
+    a walk that is no longer wanted.
+    """
+
+    def __init__(
+        self,
+        repo: Repo,
+        tip: str,
+        items_dir: str,
+        exclude: str | list[str] | None = None,
+        paths: list[str] | None = None,
+    ) -> None:
+        args = ["log", *LOG_OPTIONS, _FORMAT, tip]
+        excluded = [exclude] if isinstance(exclude, str) else list(exclude or [])
+        args += [f"^{rev}" for rev in excluded]
+        folder = repo.path_in_repo(items_dir)
+        self._keep = b"" if folder in ("", ".") else f"{folder}/".encode()
+        self._cut = len(repo.prefix)
+        if paths is not None:
+            args += ["--", *paths]
+        elif repo.prefix:
+            args += ["--", folder]
+        self._output = Output(repo, *args)
+
+    def __iter__(self) -> Iterator[CommitInfo]:
+        output = self._output
+        try:
+            for commit in parse_tokens(tokens(output.chunks()), self._cut, self._keep):
+                if commit.files:
+                    yield commit
+        except Exception:
+            output.finish()  # git's own error first: a record it cut off is only its consequence
+            raise
+        finally:
+            output.close()
+        output.finish()
+
+    def close(self) -> None:
+        self._output.close()
+
+    def __enter__(self) -> LogStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def tokens(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The NUL-separated fields of output arriving in pieces cut anywhere (as ``bytes.split`` of it all)."""
+    rest = b""
+    for chunk in chunks:
+        fields = (rest + chunk).split(b"\x00") if rest else chunk.split(b"\x00")
+        rest = fields.pop()
+        yield from fields
+    yield rest
 
 
 def parse_log(output: bytes, cut: int = 0, keep: bytes = b"") -> Iterator[CommitInfo]:
     """Parse ``git log --raw -z`` output written with ``_FORMAT``; only paths under ``keep``."""
-    tokens = output.split(b"\x00")
-    at, end = 0, len(tokens)
-    while at < end:
-        token = tokens[at]
+    return parse_tokens(iter(output.split(b"\x00")), cut, keep)
+
+
+def parse_tokens(fields: Iterator[bytes], cut: int = 0, keep: bytes = b"") -> Iterator[CommitInfo]:
+    """`parse_log` over the output's NUL-separated fields, each commit as soon as its record ends."""
+    token = next(fields, None)
+    while token is not None:
         if not token.startswith(b"C"):
-            at += 1  # separators between the header, the raw entries and the next commit
+            token = next(fields, None)  # separators between the header, the raw entries and the next commit
             continue
-        header = [t.decode("utf-8", "replace") for t in tokens[at : at + _HEADER_FIELDS]]
-        at += _HEADER_FIELDS
+        header = [token, *islice(fields, _HEADER_FIELDS - 1)]
+        if len(header) < _HEADER_FIELDS:
+            return  # output cut off inside a header (git failed: its caller reports it)
         files: list[FileChange] = []
-        while at < end:
-            meta = tokens[at].lstrip(b"\n")
+        token = next(fields, None)
+        while token is not None:
+            meta = token.lstrip(b"\n")
             if not meta:
-                ahead = at
-                while ahead < end and not tokens[ahead].lstrip(b"\n"):
-                    ahead += 1
-                if ahead < end and tokens[ahead].lstrip(b"\n").startswith(b":"):
-                    at = ahead
+                while token is not None and not token.lstrip(b"\n"):
+                    token = next(fields, None)
+                if token is not None and token.lstrip(b"\n").startswith(b":"):
                     continue
                 break
             if not meta.startswith(b":"):
                 break
-            entry = _entry(meta, tokens[at + 1], cut, keep)
-            at += 2
+            entry = _entry(meta, next(fields, b""), cut, keep)
             if entry is not None:
                 files.append(entry)
-        sha, parents, author, date, message = header
+            token = next(fields, None)
+        sha, parents, author, date, message = (t.decode("utf-8", "replace") for t in header)
         message = message.strip(" \t\r\n")  # not str.strip(): it would eat \x1c-\x1f too
         yield CommitInfo(sha[1:], author, date, message, tuple(files), tuple(parents.split()))
 

@@ -1,0 +1,135 @@
+"""git's log read as a stream: parsed as it arrives, git's failure reported, no process left behind.
+
+`changes` parses git's output while git still walks (and reads the changed
+files meanwhile). These tests cut real output at arbitrary points, make git
+fail in the middle of a walk by removing an object it needs, and stop walks
+early, on real repositories.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backlogctl import authoring
+from backlogctl.errors import GitError
+from backlogctl.history import audit
+from backlogctl.history.git import locate
+from backlogctl.history.trail import Trail
+from backlogctl.history.walk import _FORMAT, LOG_OPTIONS, LogStream, parse_log, parse_tokens, tokens
+from backlogctl.render import jsonout
+from tests.helpers import ANNA, ITEM, commit, edit, git, init_repo, script_history
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads children from /proc")
+
+
+@pytest.fixture(scope="module")
+def scripted_log(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The raw log of the scripted history (moves, a merge, a deletion), as `LogStream` asks git for it."""
+    folder = tmp_path_factory.mktemp("scripted") / "backlog"
+    authoring.init(folder, name="Test lab")
+    init_repo(folder, "init backlog")
+    script_history(folder)
+    return locate(folder).run("log", *LOG_OPTIONS, _FORMAT, "HEAD")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=1 << 16), max_size=40))
+def test_output_cut_anywhere_parses_as_the_whole(scripted_log: bytes, cuts: list[int]) -> None:
+    at = sorted({cut % (len(scripted_log) + 1) for cut in cuts})
+    chunks = [scripted_log[start:end] for start, end in zip([0, *at], [*at, len(scripted_log)], strict=True)]
+    whole = list(parse_log(scripted_log))
+    assert len(whole) == 9  # init and the script's eight commits, its clean merge too
+    assert list(parse_tokens(tokens(chunks))) == whole
+
+
+def _children() -> set[tuple[int, str]]:
+    """This process's child processes (pid, name), zombies included."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if int(rest[1]) == os.getpid():
+            found.add((int(stat.parent.name), name))
+    return found
+
+
+def _drains() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "_drain" in t.name]
+
+
+def _long_history(root: Path, commits: int) -> list[str]:
+    """``commits`` commits editing one item, on a fresh repository of the backlog ``root``."""
+    init_repo(root, "init backlog")
+    item = root / "items" / "AI-1-churn.yaml"
+    item.write_text(ITEM.format(id="AI-1", title="Churn"), encoding="utf-8")
+    shas = [commit(root, "Add churn", "2026-11-01T10:00:00+00:00", ANNA)]
+    for n in range(1, commits):
+        edit(item, f"effort: {n + 2}", f"effort: {n + 3}")
+        shas.append(commit(root, f"Effort {n + 3}", f"2026-11-01T10:{n:02d}:00+00:00", ANNA))
+    return shas
+
+
+def test_git_failing_in_the_middle_of_the_walk_is_one_error_and_leaves_nothing_behind(backlog: Path) -> None:
+    shas = _long_history(backlog, 40)
+    root = git(backlog, "rev-list", "--max-parents=0", "HEAD").strip()
+    tree = git(backlog, "rev-parse", f"{shas[25]}^{{tree}}").strip()
+    stored = backlog / ".git" / "objects" / tree[:2] / tree[2:]
+    kept = stored.read_bytes()
+    stored.unlink()  # git lists every commit, then writes commits until it needs this tree
+
+    before, threads = _children(), len(_drains())
+    with pytest.raises(GitError, match=f"git log failed: .*{tree}"):
+        audit.backlog_changes(backlog, since=root)
+    assert _children() <= before
+    assert len(_drains()) == threads
+
+    env = {**os.environ, "BACKLOGCTL_NO_CACHE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "backlogctl", "changes", "--since", root],
+        cwd=backlog,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1
+    assert "git log failed" in done.stderr
+
+    stored.write_bytes(kept)  # the walk that failed left nothing cached: the next one is whole
+    cached = jsonout.to_json_value(audit.backlog_changes(backlog, since=root))
+    assert len(cached["changed"]) == 39
+    assert cached == jsonout.to_json_value(audit.backlog_changes(backlog, since=root))
+
+
+def test_a_walk_left_unfinished_stops_git(git_backlog: Path) -> None:
+    script_history(git_backlog)
+    before, threads = _children(), len(_drains())
+    stream = LogStream(locate(git_backlog), "HEAD", "items")
+    first = next(iter(stream))
+    assert first.files
+    stream.close()
+    assert _children() <= before
+    assert len(_drains()) == threads
+
+
+def test_a_walk_started_and_never_read_ends_with_the_trail(git_backlog: Path) -> None:
+    script_history(git_backlog)
+    before, threads = _children(), len(_drains())
+    with pytest.raises(RuntimeError, match="caller failed"), Trail(git_backlog) as trail:
+        trail.start_commits(trail.resolve("HEAD"), prefetch=True)
+        raise RuntimeError("caller failed")
+    assert _children() <= before
+    assert len(_drains()) == threads
