@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from backlogctl import authoring
 from backlogctl.errors import GitError
 from backlogctl.history import audit
+from backlogctl.history import trail as trail_module
 from backlogctl.history.git import locate
 from backlogctl.history.trail import Trail
 from backlogctl.history.walk import _FORMAT, LOG_OPTIONS, LogStream, parse_log, parse_tokens, tokens
 from backlogctl.render import jsonout
-from tests.helpers import ANNA, ITEM, commit, edit, git, init_repo, script_history
+from tests.helpers import ANNA, BEN, ITEM, commit, day, edit, git, init_repo, script_history
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads children from /proc")
 
@@ -133,3 +134,47 @@ def test_a_walk_started_and_never_read_ends_with_the_trail(git_backlog: Path) ->
         raise RuntimeError("caller failed")
     assert _children() <= before
     assert len(_drains()) == threads
+
+
+def _awkward_history(root: Path) -> None:
+    """The scripted history, then a file committed with conflict markers and repaired, and a
+    pure move next to a stray file of the same id (paired otherwise once the move's content is
+    read elsewhere)."""
+    script_history(root)
+    items = root / "items"
+    churn = items / "AI-1-churn.yaml"
+    good = churn.read_text(encoding="utf-8")
+    churn.write_text(f"<<<<<<< HEAD\n{good}=======\n{good}>>>>>>> other\n", encoding="utf-8")
+    commit(root, "Commit the markers", day(10), ANNA)
+    churn.write_text(good.replace("effort: 3", "effort: 8"), encoding="utf-8")
+    commit(root, "Repair, with a new effort", day(11), BEN)
+    forecast = (items / "AI-3-forecast.yaml").read_text(encoding="utf-8")
+    (items / "AI-3-aa-copy.yaml").write_text(forecast.replace("Forecast", "Copy"), encoding="utf-8")
+    commit(root, "A stray copy", day(12), ANNA)
+    (items / "AI-3-aa-copy.yaml").unlink()
+    (items / "z").mkdir()
+    (items / "AI-3-forecast.yaml").rename(items / "z" / "AI-3-forecast.yaml")
+    commit(root, "Drop the copy, move forecast", day(13), BEN)
+    (items / "y").mkdir()
+    edit(items / "z" / "AI-3-forecast.yaml", "effort: 3", "effort: 4")
+    (items / "z" / "AI-3-forecast.yaml").rename(items / "y" / "AI-3-forecast.yaml")
+    commit(root, "Move forecast again, re-estimated", day(14), ANNA)
+
+
+@pytest.mark.parametrize("batch", [1, 3, 256])
+def test_changes_worked_out_while_git_walks_are_the_whole_walks(
+    git_backlog: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    _awkward_history(git_backlog)
+    monkeypatch.setenv("BACKLOGCTL_NO_CACHE", "1")
+    with Trail(git_backlog) as trail:
+        commits = trail.commits(trail.resolve("HEAD"))  # no work while git walks: the reference
+        whole = [(i, c.sha, f, old, new) for i, c, f, old, new in trail.changes_in(commits, fields_only=True)]
+    assert ("AI-1", "scores.effort", 3, 8) in [(i, f, old, new) for i, _, f, old, new in whole]
+    assert ("AI-3", "title", "Copy", "Forecast") in [(i, f, old, new) for i, _, f, old, new in whole]
+
+    monkeypatch.setattr(trail_module, "PREFETCH_BATCH", batch)
+    got = audit.backlog_changes(git_backlog)
+    assert [(c.id, c.commit, c.field, c.old, c.new) for c in got.changed] == [
+        change for change in whole if change[2] is not None
+    ]

@@ -20,6 +20,8 @@ from backlogctl.ids import file_id, id_in_text, is_item_path
 
 Parsed = tuple[dict[str, Any] | None, str | None]
 """A parsed blob: its mapping, or the error that kept it from being one."""
+FieldEdit = tuple[str, str | None, Any, Any]
+"""(item id, field, old, new): one change of one pair."""
 PREFETCH_BATCH = 256
 """Blobs read and parsed at a time while git walks (one cat-file round trip each)."""
 
@@ -58,6 +60,10 @@ class Trail:
         """Contents read while git walked of blobs whose item id `pairs` will want."""
         self._wanted: dict[str, str] = {}
         self._want_raw: set[str] = set()
+        self._arrived: list[CommitInfo] = []
+        self._early: dict[str, tuple[CommitInfo, list[Pair], list[FieldEdit]]] = {}
+        """Changes worked out while git walked, by sha: the commit, its pairs then, its field changes."""
+        self._by_id: dict[tuple[str, str], tuple[str | None, str | None] | None] = {}
 
     def __enter__(self) -> Trail:
         return self
@@ -135,6 +141,7 @@ class Trail:
         the deletions and additions of a commit that has both (moves, whose
         item ids `pairs` reads too).
         """
+        self._arrived.append(commit)
         touched = [f for f in commit.files if self.is_item(f.new_path or f.old_path or "")]
         moves = not commit.is_merge and {"A", "D"} <= {f.status for f in touched}
         for f in touched:
@@ -150,10 +157,36 @@ class Trail:
             self._read_wanted()
 
     def _read_wanted(self) -> None:
+        """Read and parse the noted blobs, then work out the field changes of the commits they came with."""
         wanted, self._wanted = self._wanted, {}
         keep_raw, self._want_raw = self._want_raw, set()
+        arrived, self._arrived = self._arrived, []
         if wanted:
             self._parse(wanted, keep_raw)
+        if arrived:
+            pairs = self.pairs(arrived)
+            self._fill_moved_sides(arrived, pairs)
+            for commit, touched in zip(arrived, pairs, strict=True):
+                edits = self._field_edits(touched)
+                if edits is not None:
+                    self._early[commit.sha] = (commit, touched, edits)
+
+    def _field_edits(self, touched: list[Pair]) -> list[FieldEdit] | None:
+        """The field changes of one commit's pairs, or None when they need the whole walk.
+
+        A side that does not parse (conflict markers) stands for what it was
+        made from (`_readable`), which only the whole walk knows.
+        """
+        ready = self._ready
+        edits: list[FieldEdit] = []
+        for pair in touched:
+            if not (pair.old_blob and pair.new_blob) and not pair.others:
+                continue  # a creation or deletion: not a field change
+            for blob in (pair.old_blob, pair.new_blob, *pair.others):
+                if blob is not None and (blob not in ready or ready[blob][0] is None):
+                    return None
+            edits += [edit for edit in _pair_changes(pair, ready, {}) if edit[1] is not None]
+        return edits
 
     def parsed(self, blobs: dict[str, str]) -> dict[str, Parsed]:
         """Parse blobs (sha -> backlog-relative path) with the cache."""
@@ -219,7 +252,7 @@ class Trail:
             ids.update(self.ids(unread))
         return [
             [Pair(f.old_blob, f.old_path, f.new_blob, f.new_path, f.others) for f in touched]
-            if commit.is_merge
+            if commit.is_merge or not ids or not _moves_possible(touched)
             else _paired(touched, ids)
             for commit, touched in zip(commits, files, strict=True)
         ]
@@ -235,9 +268,12 @@ class Trail:
         commits = list(commits)
         pairs = self.pairs(commits)
         self._fill_moved_sides(commits, pairs)
+        early = self._early if fields_only and only is None else {}
+        known = [_known_edits(early, commit, touched) for commit, touched in zip(commits, pairs, strict=True)]
         sides = {
             blob: path
-            for touched in pairs
+            for touched, edits in zip(pairs, known, strict=True)
+            if edits is None
             for p in touched
             if not fields_only or (p.old_blob and p.new_blob) or p.others
             for blob, path in (
@@ -258,7 +294,11 @@ class Trail:
             for p in touched
             if p.new_blob and (p.old_blob or p.others)
         }
-        for commit, touched in zip(commits, pairs, strict=True):
+        for commit, touched, edits in zip(commits, pairs, known, strict=True):
+            if edits is not None:
+                for item_id, field, old, new in edits:
+                    yield item_id, commit, field, old, new
+                continue
             for pair in touched:
                 if fields_only and not (pair.old_blob and pair.new_blob) and not pair.others:
                     continue
@@ -294,6 +334,11 @@ class Trail:
 
     def _blob_by_id(self, sha: str, item_id: str) -> tuple[str | None, str | None] | None:
         """The blob and path of the item ``item_id`` at commit ``sha`` (files named for it first)."""
+        if (sha, item_id) not in self._by_id:
+            self._by_id[sha, item_id] = self._find_by_id(sha, item_id)
+        return self._by_id[sha, item_id]
+
+    def _find_by_id(self, sha: str, item_id: str) -> tuple[str | None, str | None] | None:
         files = item_files(self.repo, sha, self.items_dir)
         lead = item_id.lower()
         named = [f for f in files if f.path.rsplit("/", 1)[-1].lower().startswith((f"{lead}-", f"{lead}."))]
@@ -382,6 +427,26 @@ class Trail:
             check=False,
         )  # fails for a root commit, which moves nothing
         return commit._replace(files=tuple(raw_entries(output, len(self.repo.prefix))))
+
+
+def _known_edits(
+    early: dict[str, tuple[CommitInfo, list[Pair], list[FieldEdit]]], commit: CommitInfo, touched: list[Pair]
+) -> list[FieldEdit] | None:
+    """The field changes worked out while git walked, if the whole walk pairs the files the same way.
+
+    It can pair them otherwise: a pure move is paired by its content, unless
+    another commit made `pairs` read that content's item id.
+    """
+    found = early.get(commit.sha)
+    if found is None or not (found[0] is commit or found[0] == commit) or found[1] != touched:
+        return None
+    return found[2]
+
+
+def _moves_possible(files: list[FileChange]) -> bool:
+    """Whether a commit both adds and deletes (otherwise `_paired` pairs each file with itself)."""
+    statuses = {f.status for f in files}
+    return "A" in statuses and "D" in statuses
 
 
 def _paired(files: list[FileChange], ids: dict[str, str | None]) -> list[Pair]:
