@@ -476,18 +476,16 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     from backlogctl.store import cache as cache_module
 
     cache = cache_module.Cache(cache_for) if cache_for is not None and cachefile.enabled() else None
+    stored = cache.read(paths) if cache is not None else None
     loaded = []
-    for path in paths:
+    for index, path in enumerate(paths):
+        if stored is not None:
+            data = stored[index]
+            if data is not None:
+                stored[index] = None
+                loaded.append(Loaded(path, data))
+                continue
         try:
-            if cache is not None:
-                try:
-                    ident = cache_module.identity(os.stat(path))
-                except OSError:
-                    ident = None
-                data = cache.get(path, ident) if ident is not None else None
-                if data is not None:
-                    loaded.append(Loaded(path, data))
-                    continue
             raw, stat = read_file(path)
             data = compact(as_mapping(parse(decode(raw, path), path), path, "an item"))
             if cache is not None:
