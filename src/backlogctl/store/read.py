@@ -441,7 +441,7 @@ def as_mapping(data: Any, path: Path, what: str = "an item") -> dict[str, Any]:
     return data
 
 
-SHARED_TEXT = 40
+SHARED_TEXT = fast.SHARED_TEXT
 """Values this short (statuses, owners, tags, ids) are interned, like every key."""
 
 
@@ -453,6 +453,8 @@ def compact(node: Any) -> Any:
     same statuses, owners and tags. Interned, they are held once, and marshal
     (the parse cache) writes them as interned, so warm loads share them too.
     Dicts are rebuilt in their order, lists in place; nothing else changes.
+    The fast reader does the same in the walk that checks its answer
+    (``fast._agreed``); this is for the exact reader's data.
     """
     kind = type(node)
     if kind is dict:
@@ -464,6 +466,17 @@ def compact(node: Any) -> Any:
     if kind is str and len(node) <= SHARED_TEXT:
         return sys.intern(node)
     return node
+
+
+def parse_item(text: str, path: Path) -> dict[str, Any]:
+    """An item file's mapping, its keys and short text values interned (see ``compact``).
+
+    The fast reader interns in the walk that checks its answer (one walk, not two).
+    """
+    data = fast.parse(text)
+    if data is not fast.UNSURE:
+        return data  # type: ignore[no-any-return]
+    return compact(as_mapping(parse_exact(text, path), path, "an item"))  # type: ignore[no-any-return]
 
 
 def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]:
@@ -487,7 +500,7 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
                 continue
         try:
             raw, stat = read_file(path)
-            data = compact(as_mapping(parse(decode(raw, path), path), path, "an item"))
+            data = parse_item(decode(raw, path), path)
             if cache is not None:
                 cache.put(path, cache_module.identity(stat), data)
             loaded.append(Loaded(path, data))
