@@ -175,6 +175,14 @@ def test_bad_files_are_reported_not_cached(tmp_path: Path) -> None:
         assert "line" in str(loaded[0].error) or loaded[0].error.line is not None
 
 
+@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, 300_000, read.MAX_BYTES])
+def test_a_file_is_read_whole_at_any_size_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "AI-1-big.yaml"
+    content = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path.write_bytes(content)
+    assert read_bytes(path) == content
+
+
 def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "AI-2-pipe.yaml"
     os.mkfifo(fifo)

@@ -153,14 +153,18 @@ def read_file(path: Path) -> tuple[bytes, os.stat_result]:
                 f"file is {stat.st_size / 1e6:.1f} MB; item files are limited to {MAX_BYTES >> 10} KiB",
                 path=path,
             )
+        # One read for a file that is as large as its stat says: a regular file returns
+        # fewer bytes than asked only at its end. One that grew is read on, to the limit.
         chunks = []
-        remaining = MAX_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, max(stat.st_size + 1, 65536))
-            if not chunk:
-                break
+        total = 0
+        want = stat.st_size + 1
+        while True:
+            chunk = os.read(fd, want)
             chunks.append(chunk)
-            remaining -= len(chunk)
+            total += len(chunk)
+            if len(chunk) < want or total > MAX_BYTES:
+                break
+            want = 1 << 16
         raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if len(raw) > MAX_BYTES:
             raise InputError(f"file grew past {MAX_BYTES >> 10} KiB while being read", path=path)
