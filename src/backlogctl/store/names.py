@@ -29,6 +29,7 @@ makes a run slower.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import marshal
 import os
@@ -46,7 +47,7 @@ TABLES = {
     "named": "root TEXT, id TEXT, path TEXT, PRIMARY KEY (root, id, path)",
     "file_ids": "root TEXT, folder TEXT, record BLOB, PRIMARY KEY (root, folder)",
 }
-SALT = "names-1"
+SALT = "names-2"
 RACY_SECONDS = 2
 
 Identity = tuple[int, int, int, int, int]
@@ -220,69 +221,143 @@ def _relative(rel: str, name: str) -> str:
     return f"{rel}/{name}" if rel else name
 
 
+def _ids_of(name: str, raw: bytes) -> list[str]:
+    """The id a file's name gives and every ``id:`` in its text."""
+    from_name = ids.id_from_name(name)
+    return [from_name, *ids.ids_in_text(raw)] if from_name else ids.ids_in_text(raw)
+
+
+@dataclass
+class _Stamps:
+    """One folder's regular item files with their identities, in listing order.
+
+    Identities sit in two arrays (sizes, inodes and devices unsigned; times
+    signed) so that a folder whose files are all unchanged is recognised by
+    comparing two byte strings, not 10,000 tuples.
+    """
+
+    names: list[str] = field(default_factory=list)
+    unsigned: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    signed: array.array[int] = field(default_factory=lambda: array.array("q"))
+
+    def add(self, name: str, found: os.stat_result) -> None:
+        self.names.append(name)
+        self.unsigned.extend((found.st_size, found.st_ino, found.st_dev))
+        self.signed.extend((found.st_mtime_ns, found.st_ctime_ns))
+
+    def add_identity(self, name: str, ident: tuple[int, ...]) -> None:
+        self.names.append(name)
+        self.unsigned.extend(ident[:3])
+        self.signed.extend(ident[3:])
+
+    def same(self, record: tuple[Any, ...]) -> bool:
+        return bool(
+            record[0] == self.names
+            and record[1] == self.unsigned.tobytes()
+            and record[2] == self.signed.tobytes()
+        )
+
+    def identities(self) -> dict[str, tuple[int, ...]]:
+        u, s = self.unsigned, self.signed
+        return {name: (*u[3 * i : 3 * i + 3], *s[2 * i : 2 * i + 2]) for i, name in enumerate(self.names)}
+
+
+def _well_formed(record: Any) -> bool:
+    kinds = (list, bytes, bytes, dict, list)
+    return type(record) is tuple and len(record) == 5 and all(map(isinstance, record, kinds))
+
+
+def _stamps_of(record: tuple[Any, ...]) -> _Stamps:
+    stamps = _Stamps(record[0])
+    stamps.unsigned.frombytes(record[1])
+    stamps.signed.frombytes(record[2])
+    return stamps
+
+
 def scan_ids(folder: Path) -> set[str]:
     """Ids used by item files under ``folder``, from file names and ``id:`` lines (see `read.scan_ids`).
 
-    The names come from the index when it is fresh; a file is read only when
-    its identity differs from the one its ids were stored with.
+    The names come from the index when it is fresh. ``file_ids`` keeps, per
+    folder, its regular item files' identities, the ids of those whose text
+    says more than their name, and all the ids together: when every file's
+    identity is unchanged (one ``stat`` each) the ids are the stored ones;
+    otherwise only the files whose identity changed are read.
     """
     real_root = os.path.realpath(folder)
     started = time.time_ns()
     tree = Tree.of(folder, real_root)
-    key = real_root
-    known: dict[str, dict[str, tuple[Identity, list[str]]]] = {}
+    known: dict[str, tuple[Any, ...]] = {}
     if tree.tables is not None:
         try:
             query = "SELECT folder, record FROM file_ids WHERE root = ?"
-            rows = tree.tables.read(lambda db: db.execute(query, (key,)).fetchall())
+            rows = tree.tables.read(lambda db: db.execute(query, (real_root,)).fetchall())
             known = {rel: marshal.loads(record) for rel, record in rows or []}
         except Exception:
             known = {}
+        known = {rel: record for rel, record in known.items() if _well_formed(record)}
     limit = started - RACY_SECONDS * 1_000_000_000
     found: set[str] = set()
-    changed: dict[str, dict[str, tuple[Identity, list[str]]]] = {}
+    changed: dict[str, bytes] = {}
     for f in tree.folders:
-        old = known.get(f.relative, {})
-        fresh: dict[str, tuple[Identity, list[str]]] = {}
-        for name in f.names:
-            if not ids.is_item_name(name):
-                continue
+        current, links = _Stamps(), []
+        try:
+            # Each file is looked at through its folder: no path to resolve again per file.
+            at = os.open(f.path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            for name in f.names:
+                if name.endswith(ids.SUFFIXES):  # hidden names are not listed
+                    try:
+                        found_stat = os.stat(name, dir_fd=at, follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if stat_module.S_ISREG(found_stat.st_mode):
+                        current.add(name, found_stat)
+                    elif stat_module.S_ISLNK(found_stat.st_mode):
+                        links.append(name)
+        finally:
+            os.close(at)
+        for name in links:  # followed as `read._walk` follows them; never stored
             path = os.path.join(f.path, name)
-            try:
-                found_stat = os.lstat(path)
-            except OSError:
-                continue
-            mode = found_stat.st_mode
-            if stat_module.S_ISLNK(mode):
-                verdict = read._verdict(read._Entry(path), real_root)
-                if verdict is None or verdict is read.FOLDER or verdict[1] is not None:
-                    continue
-                if not os.path.isfile(path):
-                    continue
-                in_text = ids.ids_in_text(read._head(path))
-            elif stat_module.S_ISREG(mode):
-                ident = identity(found_stat)
-                stored = old.get(name)
-                if stored is not None and tuple(stored[0]) == ident:
-                    in_text = stored[1]
-                else:
-                    in_text = ids.ids_in_text(read._head(path))
-                if max(ident[1], ident[2]) <= limit:
-                    fresh[name] = (ident, in_text)
-            else:
-                continue
+            verdict = read._verdict(read._Entry(path), real_root)
+            if (
+                verdict is not None
+                and verdict is not read.FOLDER
+                and verdict[1] is None
+                and os.path.isfile(path)
+            ):
+                found.update(_ids_of(name, read._head(path)))
+        record = known.get(f.relative)
+        if record is not None and current.same(record):
+            found.update(record[4])
+            continue
+        stored = _stamps_of(record).identities() if record is not None else {}
+        extra: dict[str, list[str]] = record[3] if record is not None else {}
+        kept, kept_extra, union = _Stamps(), {}, set()
+        for name, ident in current.identities().items():
             from_name = ids.id_from_name(name)
-            if from_name:
-                found.add(from_name)
-            found.update(in_text)
-        if fresh != old:
-            changed[f.relative] = fresh
+            plain = [from_name] if from_name else []
+            if stored.get(name) == ident:
+                used = extra.get(name, plain)
+            else:
+                used = _ids_of(name, read._head(os.path.join(f.path, name)))
+            found.update(used)
+            if ident[3] <= limit and ident[4] <= limit:  # mtime, ctime: older than the racy seconds
+                kept.add_identity(name, ident)
+                union.update(used)
+                if used != plain:
+                    kept_extra[name] = used
+        fresh = (kept.names, kept.unsigned.tobytes(), kept.signed.tobytes(), kept_extra, sorted(union))
+        if fresh != record:
+            changed[f.relative] = marshal.dumps(fresh)
     gone = known.keys() - {f.relative for f in tree.folders}
     if tree.tables is not None and (changed or gone):
-        rows = [(key, rel, marshal.dumps(record)) for rel, record in changed.items()]
+        rows = [(real_root, rel, record) for rel, record in changed.items()]
 
         def change(db: Any) -> None:
-            db.executemany("DELETE FROM file_ids WHERE root = ? AND folder = ?", [(key, rel) for rel in gone])
+            forget = [(real_root, rel) for rel in gone]
+            db.executemany("DELETE FROM file_ids WHERE root = ? AND folder = ?", forget)
             db.executemany("INSERT OR REPLACE INTO file_ids VALUES (?, ?, ?)", rows)
 
         with contextlib.suppress(Exception):
