@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import os
 import sys
@@ -12,10 +13,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
+from typer.models import CommandInfo, DefaultPlaceholder, TyperInfo
 
 from backlogctl import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
+Info = TypeVar("Info", CommandInfo, TyperInfo)
 
 
 class _Group(TyperGroup):
@@ -184,18 +187,103 @@ def only_the_command(args: list[str], environ: Mapping[str, str]) -> None:
     """Keep only the command being run (or its group) registered on ``app``.
 
     typer builds every registered command's parameters on each run, ~25 ms of
-    a 1,000-item ``rank``. Help, completion, ``--version`` and a name that is no
-    command (typer suggests the nearest) see every command, as before.
+    a 1,000-item ``rank``. Help, ``--version`` and a name that is no command
+    (typer suggests the nearest) run no command: they see every command as a
+    stand-in (:func:`_stand_in`: its name and help, no parameters), which
+    draws the same page. Completion sees every command, as it is.
     """
     if any(key.startswith(("_BACKLOGCTL_COMPLETE", "_TYPER_COMPLETE")) for key in environ):
         return
     at = 0
     while at < len(args) and args[at].startswith("-C"):
         at += 2 if args[at] == "-C" else 1  # -C DIR, or -CDIR
-    if at >= len(args) or args[at].startswith("-"):
-        return
-    name = args[at]
-    commands = [info for info in app.registered_commands if info.name == name]
-    groups = [info for info in app.registered_groups if info.name == name]
-    if commands or groups:
-        app.registered_commands, app.registered_groups = commands, groups
+    narrowed = _narrow(app, args[at:])
+    if narrowed is not None:
+        app.registered_commands, app.registered_groups = narrowed
+
+
+def _narrow(target: typer.Typer, args: list[str]) -> tuple[list[CommandInfo], list[TyperInfo]] | None:
+    """What ``target`` needs registered to run ``args`` (None: everything, as it is).
+
+    ``args`` start where ``target``'s sub-command name would be. A known name
+    keeps that command alone (a group narrowed again, when it has no options
+    of its own to read past). No name, a name that is none of them, or a first
+    option that ends the run before any command (help, version) keeps every
+    command as a stand-in. Any other option keeps everything.
+    """
+    first = args[0] if args else None
+    if first is not None and first.startswith("-"):
+        return _stand_ins(target) if first in _ENDS_THE_RUN else None
+    commands = [info for info in target.registered_commands if info.name == first]
+    groups = [info for info in target.registered_groups if info.name == first]
+    if not commands and not groups:
+        return _stand_ins(target)
+    if groups and groups[0].typer_instance is not None and not _reads_options(groups[0]):
+        inner = groups[0].typer_instance
+        narrowed = _narrow(inner, args[1:])
+        if narrowed is not None:
+            group = copy.copy(groups[0])
+            group.typer_instance = copy.copy(inner)
+            group.typer_instance.registered_commands, group.typer_instance.registered_groups = narrowed
+            groups = [group]
+    return commands, groups
+
+
+_ENDS_THE_RUN = ("-h", "--help", "--version")
+"""Options that print and exit while the arguments are read, before any command runs."""
+
+
+def _reads_options(group: TyperInfo) -> bool:
+    """Whether the group has a callback of its own (its options could take the next word as a value)."""
+    inner = group.typer_instance
+    return any(
+        callback is not None and not isinstance(callback, DefaultPlaceholder)
+        for callback in (
+            group.callback,
+            inner.info.callback if inner else None,
+            inner.registered_callback.callback if inner and inner.registered_callback else None,
+        )
+    )
+
+
+def _stand_ins(target: typer.Typer) -> tuple[list[CommandInfo], list[TyperInfo]]:
+    """Every command and group of ``target`` as a stand-in."""
+    return [_stand_in(info) for info in target.registered_commands], [
+        _stand_in_group(info) for info in target.registered_groups
+    ]
+
+
+def _stand_in(info: Info) -> Info:
+    """The command as a help page lists it (name, help, panel, hidden, deprecated), without its parameters.
+
+    typer reads every parameter of every registered command (signature, type
+    hints, converters) before it draws even the top-level page. A stand-in's
+    callback takes nothing, so there is nothing to read.
+    """
+    shown = copy.copy(info)
+    if callable(info.callback):
+        shown.callback = _no_parameters(info.callback)
+    return shown
+
+
+def _stand_in_group(info: TyperInfo) -> TyperInfo:
+    shown = _stand_in(info)
+    inner = info.typer_instance
+    if inner is not None:
+        shown.typer_instance = copy.copy(inner)
+        shown.typer_instance.info = _stand_in(inner.info)
+        if inner.registered_callback is not None:
+            shown.typer_instance.registered_callback = _stand_in(inner.registered_callback)
+        shown.typer_instance.registered_commands, shown.typer_instance.registered_groups = _stand_ins(inner)
+    return shown
+
+
+def _no_parameters(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A function with ``func``'s name and docstring (typer's help text) that takes nothing."""
+
+    def stand_in() -> None:
+        raise RuntimeError(f"the help stand-in of {func.__name__} ran")  # only help and errors see stand-ins
+
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(stand_in, attribute, getattr(func, attribute))
+    return stand_in
