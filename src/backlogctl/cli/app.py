@@ -286,4 +286,5 @@ def _no_parameters(func: Callable[..., Any]) -> Callable[..., Any]:
 
     for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
         setattr(stand_in, attribute, getattr(func, attribute))
+    stand_in.__annotations__ = {}  # typer would evaluate "None" (a string in this module) twice per command
     return stand_in
