@@ -8,6 +8,9 @@ cached by tree id; a run reads only the trees it has not seen before.
 from __future__ import annotations
 
 import json
+import marshal
+import os
+import time
 from pathlib import Path
 
 from backlogctl import cache as cachefile
@@ -37,16 +40,22 @@ def branch_highest_ids(root: Path, items_dir: str, *, strict: bool = False) -> B
     ``strict`` (for ``--commit``) raises instead.
     """
     highest = BranchIds()
+    unchanged = _Refs.answer(root, items_dir)
+    if unchanged is not None:
+        highest.update(unchanged)
+        return highest
     try:
         repo = locate(root)
+        refs = _Refs(root, items_dir, repo)
         # HEAD's tree first: it is the base the others are compared with, read by name
         # (its files are also in the working tree, which `new` reads itself).
         head = repo.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).decode().split()
-        refs = repo.text("for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes")
-        tips = head + refs.split()
+        listed = repo.text("for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes")
+        tips = head + listed.split()
         folder = repo.path_in_repo(items_dir)
         trees = _trees(repo, [f"{tip}:{folder}" for tip in dict.fromkeys(tips)])
         if not trees:
+            refs.keep(highest)
             return highest
         cache = _Cache(repo)
         missing = [tree for tree in trees if tree not in cache.known]
@@ -62,6 +71,7 @@ def branch_highest_ids(root: Path, items_dir: str, *, strict: bool = False) -> B
     for tree in trees:
         for prefix, number in cache.known.get(tree, {}).items():
             highest[prefix] = max(highest.get(prefix, 0), number)
+    refs.keep(highest)
     return highest
 
 
@@ -137,8 +147,101 @@ def _added(listing: bytes) -> list[tuple[str, str, str]]:
     return found
 
 
-TABLES = {"branch_ids": "repo TEXT, tree TEXT, highest TEXT, PRIMARY KEY (repo, tree)"}
-SALT = "branch-ids-2"  # 2: ids read from contents too
+TABLES = {
+    "branch_ids": "repo TEXT, tree TEXT, highest TEXT, PRIMARY KEY (repo, tree)",
+    "branch_refs": "key TEXT PRIMARY KEY, stamps BLOB, highest TEXT",
+}
+SALT = "branch-ids-3"  # 2: ids read from contents too; 3: the answer by the refs' stamps
+RACY_SECONDS = 2
+
+
+class _Refs:
+    """The last answer for a backlog, valid while nothing that decides it has changed; no git run to know.
+
+    The answer depends on which repository holds the backlog and on the commits
+    HEAD and the branches point at (a commit's trees never change). Git changes
+    a ref by renaming a new file over it (a loose ref, ``packed-refs``, HEAD,
+    reftable's ``tables.list``), so the folders of the loose refs and the
+    identity (size, mtime_ns, ctime_ns, inode, device) of HEAD and
+    ``packed-refs`` change with every ref; a ``.git`` appearing in a folder
+    between the backlog and the repository's top (or replaced there) changes
+    that folder. These
+    *stamps* are taken before git runs, and an answer is stored only when none
+    of them changed within ``RACY_SECONDS`` (the parse cache's rule). A stamp
+    that differs, or any doubt, and git is asked as before.
+    """
+
+    def __init__(self, root: Path, items_dir: str, repo: Repo) -> None:
+        self.key = _key(root, items_dir)
+        self.started = time.time_ns()
+        self.stamps: list[tuple[str, Stamp]] | None = None
+        common = repo.common_dir or repo.git_dir
+        paths = [*_between(Path(root).resolve(), repo.top), repo.git_dir / "HEAD"]
+        if not (repo.top / ".git").is_dir():
+            paths.append(repo.top / ".git")  # a "gitdir:" file (a worktree): where it points may change
+        paths += [common / "packed-refs", common / "reftable", common / "refs"]
+        for top in (common / "refs" / "heads", common / "refs" / "remotes"):
+            paths += [Path(folder) for folder, _, _ in os.walk(top)] if top.is_dir() else [top]
+        self.stamps = [(str(path), _stamp(path)) for path in paths]
+
+    @staticmethod
+    def answer(root: Path, items_dir: str) -> Highest | None:
+        tables = cachefile.open_tables("branch-ids", SALT, TABLES)
+        if tables is None:
+            return None
+        try:
+            query = "SELECT stamps, highest FROM branch_refs WHERE key = ?"
+            row = tables.read(lambda db: db.execute(query, (_key(root, items_dir),)).fetchone())
+            if row is None:
+                return None
+            stamps = marshal.loads(row[0])
+            if all(_stamp(Path(path)) == stamp for path, stamp in stamps):
+                return dict(json.loads(row[1]))
+        except (*cachefile.ERRORS, ValueError, TypeError, EOFError):
+            pass
+        finally:
+            tables.close()
+        return None
+
+    def keep(self, highest: Highest) -> None:
+        """Store ``highest`` for the stamps taken before git ran, unless one is too recent to trust."""
+        limit = self.started - RACY_SECONDS * 1_000_000_000
+        if self.stamps is None or any(s is not None and max(s[1], s[2]) > limit for _, s in self.stamps):
+            return
+        tables = cachefile.open_tables("branch-ids", SALT, TABLES)
+        if tables is None:
+            return
+        row = (self.key, marshal.dumps(self.stamps), json.dumps(highest))
+        try:
+            tables.write(lambda db: db.execute("INSERT OR REPLACE INTO branch_refs VALUES (?, ?, ?)", row))
+        except cachefile.ERRORS:
+            pass
+        finally:
+            tables.close()
+
+
+Stamp = tuple[int, int, int, int, int] | None
+
+
+def _stamp(path: Path) -> Stamp:
+    """A path's identity, not following a link; None when it does not exist."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+
+
+def _key(root: Path, items_dir: str) -> str:
+    return f"{os.path.realpath(root)}\x1f{items_dir}"
+
+
+def _between(start: Path, top: Path) -> list[Path]:
+    """``start`` and each folder above it up to ``top``: where a new ``.git`` would change the repository."""
+    found = [start]
+    while found[-1] != top and found[-1] != found[-1].parent:
+        found.append(found[-1].parent)
+    return found
 
 
 class _Cache:

@@ -153,14 +153,18 @@ def read_file(path: Path) -> tuple[bytes, os.stat_result]:
                 f"file is {stat.st_size / 1e6:.1f} MB; item files are limited to {MAX_BYTES >> 10} KiB",
                 path=path,
             )
+        # One read for a file that is as large as its stat says: a regular file returns
+        # fewer bytes than asked only at its end. One that grew is read on, to the limit.
         chunks = []
-        remaining = MAX_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, max(stat.st_size + 1, 65536))
-            if not chunk:
-                break
+        total = 0
+        want = stat.st_size + 1
+        while True:
+            chunk = os.read(fd, want)
             chunks.append(chunk)
-            remaining -= len(chunk)
+            total += len(chunk)
+            if len(chunk) < want or total > MAX_BYTES:
+                break
+            want = 1 << 16
         raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if len(raw) > MAX_BYTES:
             raise InputError(f"file grew past {MAX_BYTES >> 10} KiB while being read", path=path)
@@ -441,7 +445,7 @@ def as_mapping(data: Any, path: Path, what: str = "an item") -> dict[str, Any]:
     return data
 
 
-SHARED_TEXT = 40
+SHARED_TEXT = fast.SHARED_TEXT
 """Values this short (statuses, owners, tags, ids) are interned, like every key."""
 
 
@@ -453,6 +457,8 @@ def compact(node: Any) -> Any:
     same statuses, owners and tags. Interned, they are held once, and marshal
     (the parse cache) writes them as interned, so warm loads share them too.
     Dicts are rebuilt in their order, lists in place; nothing else changes.
+    The fast reader does the same in the walk that checks its answer
+    (``fast._agreed``); this is for the exact reader's data.
     """
     kind = type(node)
     if kind is dict:
@@ -466,6 +472,17 @@ def compact(node: Any) -> Any:
     return node
 
 
+def parse_item(text: str, path: Path) -> dict[str, Any]:
+    """An item file's mapping, its keys and short text values interned (see ``compact``).
+
+    The fast reader interns in the walk that checks its answer (one walk, not two).
+    """
+    data = fast.parse(text)
+    if data is not fast.UNSURE:
+        return data  # type: ignore[no-any-return]
+    return compact(as_mapping(parse_exact(text, path), path, "an item"))  # type: ignore[no-any-return]
+
+
 def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]:
     """Read many item files; a bad file becomes an error record, never an exception.
 
@@ -476,20 +493,18 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     from backlogctl.store import cache as cache_module
 
     cache = cache_module.Cache(cache_for) if cache_for is not None and cachefile.enabled() else None
+    stored = cache.read(paths) if cache is not None else None
     loaded = []
-    for path in paths:
+    for index, path in enumerate(paths):
+        if stored is not None:
+            data = stored[index]
+            if data is not None:
+                stored[index] = None
+                loaded.append(Loaded(path, data))
+                continue
         try:
-            if cache is not None:
-                try:
-                    ident = cache_module.identity(os.stat(path))
-                except OSError:
-                    ident = None
-                data = cache.get(path, ident) if ident is not None else None
-                if data is not None:
-                    loaded.append(Loaded(path, data))
-                    continue
             raw, stat = read_file(path)
-            data = compact(as_mapping(parse(decode(raw, path), path), path, "an item"))
+            data = parse_item(decode(raw, path), path)
             if cache is not None:
                 cache.put(path, cache_module.identity(stat), data)
             loaded.append(Loaded(path, data))
@@ -558,9 +573,14 @@ def _folders(stack: list[str], *, ordered: bool) -> Iterator[tuple[str, list[os.
             with os.scandir(current) as listing:
                 entries = sorted(listing, key=lambda e: e.name) if ordered else list(listing)
         except OSError as exc:
-            yield current, f"cannot list this folder ({exc.strerror}); its items are not checked"
+            yield current, unlisted(exc)
             continue
         yield current, entries
+
+
+def unlisted(exc: OSError) -> str:
+    """Why the items of a folder that cannot be listed are not checked."""
+    return f"cannot list this folder ({exc.strerror}); its items are not checked"
 
 
 FOLDER = ("folder", None)
@@ -597,60 +617,49 @@ def discover(folder: Path, root: Path) -> Iterator[Loaded | Path]:
 
 
 class ItemNames:
-    """The items folder tree listed once, for finding the files named for an id without reading any.
+    """The files named for an id, found without reading any (`names.Tree`: the names index or a listing).
 
     The folders are those `_walk` goes into; a lookup gives what `_walk` would
-    give for the names that match, (path, why it is refused or None). Listing is
-    the cost (one ``scandir`` per folder; names are kept, not entries); names are
-    matched in C, so one lookup among 100,000 files takes milliseconds. After a
-    few lookups every name is indexed by its id instead.
+    give for the names that match, (path, why it is refused or None). With a
+    fresh names index a lookup is one query; otherwise the tree is listed (one
+    ``scandir`` per folder; names are kept, not entries) and names are matched
+    in C, so one lookup among 100,000 files takes milliseconds. After a few
+    lookups every listed name is indexed by its id instead.
     """
 
     LOOKUPS_BEFORE_INDEX = 8
 
     def __init__(self, folder: Path, root: Path) -> None:
+        from backlogctl.store.names import Tree
+
         self._real_root = os.path.realpath(root)
-        self._listings: list[tuple[str, list[str]]] = []
-        self._unlisted: list[tuple[str, str]] = []
+        self._tree = Tree.of(folder, self._real_root, names=False)
+        if not self._tree.indexed:
+            self._tree.close()  # lookups match the listing; the index is not asked again
         self._index: dict[str, list[str]] | None = None
         self._lookups = 0
-        stack = [os.fspath(folder)]
-        for current, entries in _folders(stack, ordered=False):
-            if isinstance(entries, str):
-                self._unlisted.append((current, entries))
-                continue
-            self._listings.append((current, [entry.name for entry in entries]))
-            stack.extend(
-                entry.path
-                for entry in entries
-                if entry.is_dir() and _verdict(entry, self._real_root) is FOLDER
-            )
 
     def named(self, item_id: str) -> list[tuple[str, str | None]]:
         """(path, why it is refused or None) of each item file named ``<item_id>-…`` or ``<item_id>.…``."""
         self._lookups += 1
-        if self._index is None and self._lookups > self.LOOKUPS_BEFORE_INDEX:
-            self._index = {}
-            for folder, names in self._listings:
-                for name in names:
-                    named = ids.named_id(name)
-                    if named is not None:
-                        self._index.setdefault(named.upper(), []).append(os.path.join(folder, name))
-        if self._index is not None:
-            paths = self._index.get(item_id.upper(), [])
+        tree = self._tree
+        if tree.indexed:
+            paths = tree.named(item_id)
         else:
-            pattern = re.compile(re.escape(item_id) + "[-.]", re.IGNORECASE | re.ASCII)
-            paths = [
-                os.path.join(folder, name)
-                for folder, names in self._listings
-                for name in filter(pattern.match, names)
-            ]
+            if self._index is None and self._lookups > self.LOOKUPS_BEFORE_INDEX:
+                self._index = {}
+                for listed in tree.folders:
+                    for name in listed.names:
+                        named = ids.named_id(name)
+                        if named is not None:
+                            self._index.setdefault(named.upper(), []).append(os.path.join(listed.path, name))
+            paths = self._index.get(item_id.upper(), []) if self._index is not None else tree.named(item_id)
         found: list[tuple[str, str | None]] = []
         for path in paths:
             verdict = _verdict(_Entry(path), self._real_root)
             if verdict is not None and verdict is not FOLDER:
                 found.append((path, verdict[1]))
-        for folder, why in self._unlisted:
+        for folder, why in tree.unlisted:
             if ids.name_matches(os.path.basename(folder), item_id):
                 found.append((folder, why))
         return found
@@ -678,22 +687,12 @@ def scan_ids(folder: Path) -> set[str]:
     A text scan, not a parse: fast enough to run before every ``new`` in a
     10,000-item backlog (plain ``os`` calls, one read per file), and it still
     sees ids in files that are otherwise broken. Symlinks leaving ``folder``,
-    hidden entries and anything but regular files are skipped.
+    hidden entries and anything but regular files are skipped. The names index
+    (`names.scan_ids`) keeps each file's ids, so only changed files are read.
     """
-    found: set[str] = set()
-    real_root = os.path.realpath(folder)
-    stack = [os.fspath(folder)]
-    for _, entries in _folders(stack, ordered=False):
-        for entry in entries if not isinstance(entries, str) else ():
-            verdict = _verdict(entry, real_root)
-            if verdict is FOLDER:
-                stack.append(entry.path)
-            elif verdict is not None and verdict[1] is None and entry.is_file():  # no stat but for links
-                from_name = ids.id_from_name(entry.name)
-                if from_name:
-                    found.add(from_name)
-                found.update(ids.ids_in_text(_head(entry.path)))
-    return found
+    from backlogctl.store import names
+
+    return names.scan_ids(folder)
 
 
 def _head(path: str) -> bytes:

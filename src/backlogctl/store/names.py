@@ -1,0 +1,366 @@
+"""The names index: item file names by the id they give, kept in the one cache file.
+
+Finding an id's file means knowing the names in the items folder, and listing
+100,000 names takes 0.05-0.2 s. So the listing is kept in the one cache file
+(`backlogctl.cache`), per items folder (by its real path):
+
+- ``name_folders``: each folder the walk lists (relative to the items folder),
+  its identity when it was listed (size, mtime_ns, ctime_ns, inode, device) and
+  its names;
+- ``named``: each name by the id it is named for (`ids.named_id`), so a lookup
+  (`Tree.named`) is one query whatever the number of items;
+- ``file_ids``: per folder, each file's identity and the ids in its text, so
+  `scan_ids` (for `new`) reads only the files that changed.
+
+**Provably fresh.** Adding, removing or renaming an entry changes its folder's
+mtime (and replacing a folder changes its inode), so when every folder the
+index lists still has the identity it had, the names are the same: the index
+is checked with one ``stat`` per folder, never a listing. A folder whose mtime
+or ctime is within ``RACY_SECONDS`` of its listing is not stored (a second
+change in the same timestamp tick would leave it equal), nor is a tree with a
+symlinked folder or a folder that cannot be listed: those are listed every
+time, as before. A file's ids are reused only while the file's own identity is
+unchanged (an edit in place changes no folder). Callers read the file named for
+an id and confirm the id inside (`backlog.load_ids`), so a stale index could
+only cost a fallback to the whole backlog, never a wrong answer. Nothing is
+read or written under ``BACKLOGCTL_NO_CACHE``; any failure of the cache only
+makes a run slower.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import marshal
+import os
+import stat as stat_module
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from backlogctl import cache, ids
+from backlogctl.store import read
+
+TABLES = {
+    "name_folders": "root TEXT, folder TEXT, ident BLOB, names BLOB, PRIMARY KEY (root, folder)",
+    "named": "root TEXT, id TEXT, path TEXT, PRIMARY KEY (root, id, path)",
+    "file_ids": "root TEXT, folder TEXT, record BLOB, PRIMARY KEY (root, folder)",
+}
+SALT = "names-2"
+RACY_SECONDS = 2
+
+Identity = tuple[int, int, int, int, int]
+
+
+def identity(found: os.stat_result) -> Identity:
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+
+
+@dataclass
+class Folder:
+    """One listed folder: its path as walked, its path from the items folder, its names."""
+
+    path: str
+    relative: str
+    names: list[str]
+    ident: Identity | None = None
+
+
+@dataclass
+class Tree:
+    """The item folders under one items folder, from the index when it is fresh, else listed now.
+
+    ``real_root``: symlinked folders are followed only inside it (`read._verdict`).
+    ``names=False`` when only `named` lookups follow: a fresh index is then not
+    read beyond its folders' identities.
+    """
+
+    top: str
+    real_root: str
+    folders: list[Folder] = field(default_factory=list)
+    unlisted: list[tuple[str, str]] = field(default_factory=list)
+    indexed: bool = False
+    """The index was fresh: `named` asks it, `folders` hold its names (when asked for)."""
+    tables: cache.Tables | None = None
+
+    @classmethod
+    def of(cls, folder: Path, real_root: str, *, names: bool = True) -> Tree:
+        tree = cls(os.fspath(folder), real_root)
+        key = os.path.realpath(folder)
+        started = time.time_ns()
+        tree.tables = cache.open_tables("names", SALT, TABLES)
+        if tree.tables is not None:
+            try:
+                stored = tree.tables.read(lambda db: _stored(db, key, names))
+                if stored and all(_same(tree.top, rel, ident) for rel, ident, _ in stored):
+                    tree.indexed = True
+                    tree.folders = [
+                        Folder(_join(tree.top, rel), rel, marshal.loads(blob) if blob else [])
+                        for rel, _, blob in stored
+                    ]
+                    return tree
+            except Exception:  # unreadable or foreign: list the folder
+                tree.indexed = False
+        storable = tree._list()
+        if tree.tables is not None and storable and tree._trusted(started):
+            with contextlib.suppress(Exception):
+                tree._store(key)
+        return tree
+
+    def named(self, item_id: str) -> list[str]:
+        """Paths of the names named for ``item_id`` (any case), by the index or the listing."""
+        if self.indexed and self.tables is not None:
+            key = os.path.realpath(self.top)
+            query = "SELECT path FROM named WHERE root = ? AND id = ?"
+            try:
+                rows = self.tables.read(lambda db: db.execute(query, (key, item_id.upper())).fetchall())
+                if rows is not None:
+                    return [_join(self.top, rel) for (rel,) in rows]
+            except Exception:
+                pass
+            self.indexed = False
+            self._list()
+        import re
+
+        pattern = re.compile(re.escape(item_id) + "[-.]", re.IGNORECASE | re.ASCII)
+        return [os.path.join(f.path, name) for f in self.folders for name in filter(pattern.match, f.names)]
+
+    def close(self) -> None:
+        if self.tables is not None:
+            self.tables.close()
+            self.tables = None
+
+    def _list(self) -> bool:
+        """List the tree now (as `read._walk` would go); whether the listing may be stored."""
+        self.folders, self.unlisted = [], []
+        storable = True
+        stack = [(self.top, "")]
+        seen: set[str] = set()
+        while stack:
+            current, rel = stack.pop()
+            real = os.path.realpath(current)
+            if real in seen:
+                continue  # a link back to a folder already listed
+            seen.add(real)
+            try:
+                ident = identity(os.stat(current))  # before the listing: a change after it shows
+                with os.scandir(current) as listing:
+                    entries = list(listing)
+            except OSError as exc:
+                self.unlisted.append((current, read.unlisted(exc)))
+                storable = False
+                continue
+            names = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                names.append(entry.name)
+                if entry.is_dir():
+                    if entry.is_symlink():
+                        storable = False  # its target may change with no folder here changing
+                    if read._verdict(entry, self.real_root) is read.FOLDER:
+                        stack.append((entry.path, f"{rel}/{entry.name}" if rel else entry.name))
+            self.folders.append(Folder(current, rel, names, ident))
+        return storable
+
+    def _trusted(self, started: int) -> bool:
+        """No folder changed within RACY_SECONDS of the listing (see the module's note)."""
+        limit = started - RACY_SECONDS * 1_000_000_000
+        return all(f.ident is not None and max(f.ident[1], f.ident[2]) <= limit for f in self.folders)
+
+    def _store(self, key: str) -> None:
+        assert self.tables is not None
+        rows = [(key, f.relative, marshal.dumps(f.ident), marshal.dumps(f.names)) for f in self.folders]
+
+        def change(db: Any) -> None:
+            old = dict(db.execute("SELECT folder, names FROM name_folders WHERE root = ?", (key,)))
+            if old.keys() == {f.relative for f in self.folders} and all(
+                marshal.loads(old[f.relative]) == f.names for f in self.folders
+            ):
+                # The same names (a file rewritten by rename, say): only the identities are new.
+                db.executemany(
+                    "UPDATE name_folders SET ident = ? WHERE root = ? AND folder = ?",
+                    [(ident, key, rel) for key, rel, ident, _ in rows],
+                )
+                return
+            db.execute("DELETE FROM name_folders WHERE root = ?", (key,))
+            db.execute("DELETE FROM named WHERE root = ?", (key,))
+            db.executemany("INSERT INTO name_folders VALUES (?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT OR IGNORE INTO named VALUES (?, ?, ?)",
+                (
+                    (key, named.upper(), _relative(f.relative, name))
+                    for f in self.folders
+                    for name in f.names
+                    if (named := ids.named_id(name)) is not None
+                ),
+            )
+
+        self.tables.write(change)
+
+
+def _stored(db: Any, key: str, names: bool) -> list[tuple[str, bytes, bytes | None]]:
+    column = "names" if names else "NULL"
+    query = f"SELECT folder, ident, {column} FROM name_folders WHERE root = ?"
+    return [(rel, marshal.loads(ident), blob) for rel, ident, blob in db.execute(query, (key,))]
+
+
+def _same(top: str, rel: str, ident: Any) -> bool:
+    try:
+        return identity(os.stat(_join(top, rel))) == tuple(ident)
+    except OSError:
+        return False
+
+
+def _join(top: str, rel: str) -> str:
+    return os.path.join(top, *rel.split("/")) if rel else top
+
+
+def _relative(rel: str, name: str) -> str:
+    return f"{rel}/{name}" if rel else name
+
+
+def _ids_of(name: str, raw: bytes) -> list[str]:
+    """The id a file's name gives and every ``id:`` in its text."""
+    from_name = ids.id_from_name(name)
+    return [from_name, *ids.ids_in_text(raw)] if from_name else ids.ids_in_text(raw)
+
+
+@dataclass
+class _Stamps:
+    """One folder's regular item files with their identities, in listing order.
+
+    Identities sit in two arrays (sizes, inodes and devices unsigned; times
+    signed) so that a folder whose files are all unchanged is recognised by
+    comparing two byte strings, not 10,000 tuples.
+    """
+
+    names: list[str] = field(default_factory=list)
+    unsigned: array.array[int] = field(default_factory=lambda: array.array("Q"))
+    signed: array.array[int] = field(default_factory=lambda: array.array("q"))
+
+    def add(self, name: str, found: os.stat_result) -> None:
+        self.names.append(name)
+        self.unsigned.extend((found.st_size, found.st_ino, found.st_dev))
+        self.signed.extend((found.st_mtime_ns, found.st_ctime_ns))
+
+    def add_identity(self, name: str, ident: tuple[int, ...]) -> None:
+        self.names.append(name)
+        self.unsigned.extend(ident[:3])
+        self.signed.extend(ident[3:])
+
+    def same(self, record: tuple[Any, ...]) -> bool:
+        return bool(
+            record[0] == self.names
+            and record[1] == self.unsigned.tobytes()
+            and record[2] == self.signed.tobytes()
+        )
+
+    def identities(self) -> dict[str, tuple[int, ...]]:
+        u, s = self.unsigned, self.signed
+        return {name: (*u[3 * i : 3 * i + 3], *s[2 * i : 2 * i + 2]) for i, name in enumerate(self.names)}
+
+
+def _well_formed(record: Any) -> bool:
+    kinds = (list, bytes, bytes, dict, list)
+    return type(record) is tuple and len(record) == 5 and all(map(isinstance, record, kinds))
+
+
+def _stamps_of(record: tuple[Any, ...]) -> _Stamps:
+    stamps = _Stamps(record[0])
+    stamps.unsigned.frombytes(record[1])
+    stamps.signed.frombytes(record[2])
+    return stamps
+
+
+def scan_ids(folder: Path) -> set[str]:
+    """Ids used by item files under ``folder``, from file names and ``id:`` lines (see `read.scan_ids`).
+
+    The names come from the index when it is fresh. ``file_ids`` keeps, per
+    folder, its regular item files' identities, the ids of those whose text
+    says more than their name, and all the ids together: when every file's
+    identity is unchanged (one ``stat`` each) the ids are the stored ones;
+    otherwise only the files whose identity changed are read.
+    """
+    real_root = os.path.realpath(folder)
+    started = time.time_ns()
+    tree = Tree.of(folder, real_root)
+    known: dict[str, tuple[Any, ...]] = {}
+    if tree.tables is not None:
+        try:
+            query = "SELECT folder, record FROM file_ids WHERE root = ?"
+            rows = tree.tables.read(lambda db: db.execute(query, (real_root,)).fetchall())
+            known = {rel: marshal.loads(record) for rel, record in rows or []}
+        except Exception:
+            known = {}
+        known = {rel: record for rel, record in known.items() if _well_formed(record)}
+    limit = started - RACY_SECONDS * 1_000_000_000
+    found: set[str] = set()
+    changed: dict[str, bytes] = {}
+    for f in tree.folders:
+        current, links = _Stamps(), []
+        try:
+            # Each file is looked at through its folder: no path to resolve again per file.
+            at = os.open(f.path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            for name in f.names:
+                if name.endswith(ids.SUFFIXES):  # hidden names are not listed
+                    try:
+                        found_stat = os.stat(name, dir_fd=at, follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if stat_module.S_ISREG(found_stat.st_mode):
+                        current.add(name, found_stat)
+                    elif stat_module.S_ISLNK(found_stat.st_mode):
+                        links.append(name)
+        finally:
+            os.close(at)
+        for name in links:  # followed as `read._walk` follows them; never stored
+            path = os.path.join(f.path, name)
+            verdict = read._verdict(read._Entry(path), real_root)
+            if (
+                verdict is not None
+                and verdict is not read.FOLDER
+                and verdict[1] is None
+                and os.path.isfile(path)
+            ):
+                found.update(_ids_of(name, read._head(path)))
+        record = known.get(f.relative)
+        if record is not None and current.same(record):
+            found.update(record[4])
+            continue
+        stored = _stamps_of(record).identities() if record is not None else {}
+        extra: dict[str, list[str]] = record[3] if record is not None else {}
+        kept, kept_extra, union = _Stamps(), {}, set()
+        for name, ident in current.identities().items():
+            from_name = ids.id_from_name(name)
+            plain = [from_name] if from_name else []
+            if stored.get(name) == ident:
+                used = extra.get(name, plain)
+            else:
+                used = _ids_of(name, read._head(os.path.join(f.path, name)))
+            found.update(used)
+            if ident[3] <= limit and ident[4] <= limit:  # mtime, ctime: older than the racy seconds
+                kept.add_identity(name, ident)
+                union.update(used)
+                if used != plain:
+                    kept_extra[name] = used
+        fresh = (kept.names, kept.unsigned.tobytes(), kept.signed.tobytes(), kept_extra, sorted(union))
+        if fresh != record:
+            changed[f.relative] = marshal.dumps(fresh)
+    gone = known.keys() - {f.relative for f in tree.folders}
+    if tree.tables is not None and (changed or gone):
+        rows = [(real_root, rel, record) for rel, record in changed.items()]
+
+        def change(db: Any) -> None:
+            forget = [(real_root, rel) for rel in gone]
+            db.executemany("DELETE FROM file_ids WHERE root = ? AND folder = ?", forget)
+            db.executemany("INSERT OR REPLACE INTO file_ids VALUES (?, ?, ?)", rows)
+
+        with contextlib.suppress(Exception):
+            tree.tables.write(change)
+    tree.close()
+    return found
