@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import EXAMPLE
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backlogctl"
 
@@ -87,7 +91,7 @@ def test_the_git_check_sees_a_git_call() -> None:
 HEAVY = ("pydantic", "ruamel", "git", "jinja2", "mcp", "python_calamine", "openpyxl", "highspy", "numpy")
 
 
-def _loaded_after(args: list[str], modules: tuple[str, ...]) -> list[str]:
+def _loaded_after(args: list[str], modules: tuple[str, ...], env: dict[str, str] | None = None) -> list[str]:
     """Which of ``modules`` a fresh interpreter has imported after running ``backlogctl ARGS``."""
     code = (
         "import sys\n"
@@ -98,7 +102,9 @@ def _loaded_after(args: list[str], modules: tuple[str, ...]) -> list[str]:
         "    pass\n"
         f"print('LOADED', [m for m in {modules!r} if m in sys.modules])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
     line = next(line for line in out.splitlines() if line.startswith("LOADED "))
     return ast.literal_eval(line.removeprefix("LOADED "))  # type: ignore[no-any-return]
 
@@ -118,6 +124,47 @@ def test_rank_imports_neither_the_report_nor_numpy() -> None:
     # The meeting pack's modules and NumPy (stability only) are a sixth of a 1,000-item rank.
     example = str(PACKAGE.parents[1] / "examples" / "ai-lab")
     assert _loaded_after(["-C", example, "rank"], ("backlogctl.report", "numpy", "git")) == []
+
+
+ONE_ITEM_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "1000", "BACKLOGCTL_NO_CACHE": "1"}
+"""Output to a pipe, wide enough that the example's long descriptions need no wrapping."""
+
+
+def test_show_imports_only_what_one_item_needs() -> None:
+    # Issue 19: one-item commands do one item's work, start-up included. `show` reads one
+    # file and prints it: no YAML editor (ruamel), no git, no stability draws or movement,
+    # no lint, and no rich for a page that rich would print unchanged (plain ASCII to a pipe).
+    unwanted = (
+        "rich",
+        "ruamel",
+        "git",
+        "backlogctl.store.edit",
+        "backlogctl.scoring.stability",
+        "backlogctl.scoring.draws",
+        "backlogctl.scoring.movement",
+        "backlogctl.lint",
+        "backlogctl.history",
+    )
+    shown = ("backlogctl.render.detail", "backlogctl.scoring.explain")  # it did show the item
+    assert _loaded_after(["-C", str(EXAMPLE), "show", "AI-3"], unwanted + shown, ONE_ITEM_ENV) == list(shown)
+
+
+def test_set_imports_only_what_one_item_needs(tmp_path: Path) -> None:
+    # `set` edits with ruamel's parser events and checks the edit with lint; it prints one
+    # line with typer: no rich, no git (without --commit), no stability, no renderers of pages.
+    backlog = tmp_path / "lab"
+    shutil.copytree(EXAMPLE, backlog)
+    unwanted = (
+        "rich",
+        "git",
+        "backlogctl.scoring.stability",
+        "backlogctl.scoring.draws",
+        "backlogctl.render.detail",
+        "backlogctl.usecases.ranking",
+    )
+    args = ["-C", str(backlog), "set", "AI-3", "scores.effort=3"]
+    assert _loaded_after(args, unwanted, ONE_ITEM_ENV) == []
+    assert "effort: 3" in next((backlog / "items").glob("AI-3-*.yaml")).read_text(encoding="utf-8")
 
 
 # --- The layers: a thin CLI over a core that knows nothing of the terminal ---

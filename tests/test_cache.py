@@ -132,7 +132,6 @@ def test_two_processes_writing_at_once_leave_a_readable_cache(tmp_path: Path) ->
     db.close()
     assert stored == [(os.path.realpath(f), 30) for f in folders], "both processes' rows are there"
     for folder in folders:
-        entries = parse_cache.Cache(folder)
-        for path in folder.iterdir():
-            data = entries.get(path, parse_cache.identity(path.stat()))
+        paths = sorted(folder.iterdir())
+        for path, data in zip(paths, parse_cache.Cache(folder).read(paths), strict=True):
             assert data == {"id": path.stem, "title": "round 99"}, path

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,44 @@ def test_warm_run_reads_from_the_cache(
     assert second[0].data == EXPECTED  # dates come back as dates, not ordinals
 
 
+def test_cached_and_parsed_files_come_back_in_the_order_asked_and_gone_files_are_forgotten(
+    tmp_path: Path, trusting: None
+) -> None:
+    paths = [tmp_path / f"AI-{n}-churn.yaml" for n in range(1, 6)]
+    for path in paths:
+        write_old(path, ITEM.replace("AI-1", path.name[:4]))
+    load_items(paths, cache_for=tmp_path)
+    paths[2].unlink()
+    write_old(paths[4], ITEM.replace("AI-1", "AI-9"))  # changed: parsed again
+    asked = [paths[4], paths[3], paths[1], paths[0]]  # the cursor gives them in the other order
+    loaded = load_items(asked, cache_for=tmp_path)
+    assert [record.path for record in loaded] == asked
+    assert [record.data and record.data["id"] for record in loaded] == ["AI-9", "AI-4", "AI-2", "AI-1"]
+    db = sqlite3.connect(cachefile.location())
+    stored = {row[0] for row in db.execute("SELECT path FROM parsed")}
+    db.close()
+    assert stored == {str(path) for path in asked}, "the deleted file's row is gone"
+
+
+def test_a_warm_read_holds_one_stored_blob_at_a_time(tmp_path: Path, trusting: None) -> None:
+    paths = [tmp_path / f"AI-{n}-churn.yaml" for n in range(2000)]
+    for path in paths:
+        write_old(path, ITEM + f"description: {'words ' * 150}\n")
+    load_items(paths, cache_for=tmp_path)
+    db = sqlite3.connect(cachefile.location())
+    blobs = db.execute("SELECT sum(length(record)) FROM parsed").fetchone()[0]
+    db.close()
+    tracemalloc.start()
+    try:
+        found = cache.Cache(tmp_path).read(paths)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert all(data is not None for data in found)
+    # Fetching every row before decoding the first held all blobs at once (here 2 MB).
+    assert peak - held < blobs / 4, (peak - held, blobs)
+
+
 def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path, trusting: None) -> None:
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)
@@ -83,8 +123,7 @@ def test_recently_changed_files_are_not_cached(tmp_path: Path) -> None:
     item = tmp_path / "AI-1-churn.yaml"
     item.write_text(ITEM)
     load_items([item], cache_for=tmp_path)
-    stored = cache.Cache(tmp_path)
-    assert str(item) not in stored.old
+    assert cache.Cache(tmp_path).read([item]) == [None]
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
@@ -112,9 +151,9 @@ def test_data_cached_by_one_parser_is_not_served_to_the_other(
     write_old(item, ITEM)
     monkeypatch.setenv("BACKLOGCTL_FAST_YAML", "1")
     load_items([item], cache_for=tmp_path)
-    assert str(item) in cache.Cache(tmp_path).old
+    assert cache.Cache(tmp_path).read([item]) == [EXPECTED]
     monkeypatch.setenv("BACKLOGCTL_FAST_YAML", "0")
-    assert cache.Cache(tmp_path).old == {}, "the key names the parser: another parser starts empty"
+    assert cache.Cache(tmp_path).read([item]) == [None], "the key names the parser: another starts empty"
     assert load_items([item], cache_for=tmp_path)[0].data == EXPECTED
 
 
@@ -134,6 +173,14 @@ def test_bad_files_are_reported_not_cached(tmp_path: Path) -> None:
         assert loaded[0].data is None
         assert loaded[0].error is not None
         assert "line" in str(loaded[0].error) or loaded[0].error.line is not None
+
+
+@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, 300_000, read.MAX_BYTES])
+def test_a_file_is_read_whole_at_any_size_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "AI-1-big.yaml"
+    content = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path.write_bytes(content)
+    assert read_bytes(path) == content
 
 
 def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:

@@ -421,13 +421,14 @@ def _check_items_folder(backlog_dir: BacklogDir, path: Path, text: str) -> None:
     from backlogctl import store
 
     folder = backlog_dir.items_path
-    line = _line_of(["items_dir"], text)
     where = f"items_dir {backlog_dir.config.items_dir!r}"
     try:
         store.inside(backlog_dir.root, folder)
     except BacklogError as exc:
-        raise ConfigError(f"{where} {exc.message}", path=path, line=line) from None
+        raise ConfigError(f"{where} {exc.message}", path=path, line=_line_of(["items_dir"], text)) from None
     if folder.exists() and not folder.is_dir():
         raise ConfigError(
-            f"{where} is a file, not a folder; point items_dir at the items folder", path=path, line=line
+            f"{where} is a file, not a folder; point items_dir at the items folder",
+            path=path,
+            line=_line_of(["items_dir"], text),
         )

@@ -39,6 +39,42 @@ def console() -> Any:
     return _console
 
 
+def plain_width() -> int | None:
+    """The width the console would wrap at when it prints no styles to stdout, else None.
+
+    Output that is not a terminal gets no styles, only lines wrapped at this
+    width: a renderer whose lines are plain ASCII and fit can write them itself,
+    without importing rich (a fifth of `show`'s start-up). This follows rich's
+    ``Console.is_terminal`` and ``Console.size``; anything else that could
+    style or size the output (a terminal, FORCE_COLOR, TTY_COMPATIBLE, IPython,
+    Windows) answers None, and the console prints.
+    """
+    import builtins
+    import sys
+
+    environ = os.environ
+    if os.name == "nt" or "FORCE_COLOR" in environ or "TTY_COMPATIBLE" in environ:
+        return None
+    if hasattr(builtins, "get_ipython"):
+        return None
+    try:
+        if sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    width = 0
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns) or None
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return width or 80
+
+
 def reset() -> None:
     """Forget the console (tests swap stdout between runs)."""
     global _console

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
 from backlogctl.backlog import Backlog, Entry
-from backlogctl.render import jsonout
+from backlogctl.render import console, jsonout
 
 
 def _breakdown(backlog: Backlog, entry: Entry) -> Any:
@@ -45,29 +46,65 @@ def render(backlog: Backlog, entry: Entry, output: str) -> None:
     _text(path, data, score)
 
 
+Line = list[tuple[str, str | None]]
+"""One line of the text page: runs of text, each with its rich style or None."""
+
+
 def _text(path: str, data: dict[str, Any], score: Any) -> None:
+    lines = _lines(path, data, score)
+    shown = ["".join(run for run, _ in line) for line in lines]
+    width = console.plain_width()
+    if width is not None and all(_fits(text, width) for text in shown):
+        sys.stdout.write("".join(text + "\n" for text in shown))
+        return
     from rich.markup import escape
 
-    from backlogctl.render.console import console
+    out = console.console()
+    for line in lines:
+        # Each run is escaped as a whole: "[b" in a key and "x]" in its value escaped apart
+        # made the tag "[b: x]" (the text vanished, or rich raised on "[/b: x]").
+        out.print(
+            "".join(f"[{style}]{escape(run)}[/{style}]" if style else escape(run) for run, style in line)
+        )
 
-    out = console()
-    out.print(f"[bold]{escape(str(data.get('id', '?')))}[/bold]  {escape(str(data.get('title', '')))}")
-    out.print(f"[dim]{escape(path)}[/dim]")
+
+def _lines(path: str, data: dict[str, Any], score: Any) -> list[Line]:
+    """The page: id and title, path, each field (a mapping's keys indented), the score's terms."""
+    lines: list[Line] = [
+        [(str(data.get("id", "?")), "bold"), (f"  {data.get('title', '')}", None)],
+        [(path, "dim")],
+    ]
     for key, value in data.items():
         if key in ("id", "title"):
             continue
         if isinstance(value, dict):
-            out.print(f"[bold]{escape(key)}[/bold]:")
-            for sub, subvalue in value.items():
-                out.print(f"  {escape(str(sub))}: {escape(_fmt(subvalue))}")
+            lines.append([(key, "bold"), (":", None)])
+            lines.extend([(f"  {sub}: {_fmt(subvalue)}", None)] for sub, subvalue in value.items())
         else:
-            out.print(f"[bold]{escape(key)}[/bold]: {escape(_fmt(value))}")
+            lines.append([(key, "bold"), (f": {_fmt(value)}", None)])
     if score is not None:
-        out.print()
         from backlogctl.scoring.explain import describe
 
-        for line in describe(score):
-            out.print(escape(line))
+        lines.append([])
+        lines.extend([(line, None)] for line in describe(score))
+    return lines
+
+
+_EMOJI_CODE = re.compile(r":\S*:")
+
+
+def _fits(text: str, width: int) -> bool:
+    """True when rich would print ``text`` unchanged on lines of ``width`` cells: printable ASCII
+    (one cell a character, nothing to escape for a terminal) and line breaks, no backslash
+    (rich's markup reads ``\\[`` as an escaped bracket even after `escape`), no ``:code:`` that
+    could be an emoji, each line no wider than the console."""
+    return (
+        text.isascii()
+        and text.replace("\n", "").isprintable()
+        and "\\" not in text
+        and _EMOJI_CODE.search(text) is None
+        and all(len(line) <= width for line in text.split("\n"))
+    )
 
 
 def _fmt(value: Any) -> str:

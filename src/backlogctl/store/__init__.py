@@ -8,10 +8,9 @@ writes are atomic and refuse to overwrite a concurrent change (`write`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backlogctl.errors import ConfigError, InputError
-from backlogctl.store.edit import key_lines, remove_value, set_value, set_values
 from backlogctl.store.read import (
     ItemNames,
     Loaded,
@@ -26,6 +25,21 @@ from backlogctl.store.read import (
     scan_ids,
 )
 from backlogctl.store.write import BOM, create, folder_lock, replace, restore
+
+if TYPE_CHECKING:
+    from backlogctl.store.edit import key_lines, remove_value, set_value, set_values
+
+_EDITS = frozenset({"key_lines", "remove_value", "set_value", "set_values"})
+"""Names of `store.edit`, imported on first use: commands that only read (`show`) never load it."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EDITS:
+        from backlogctl.store import edit
+
+        return getattr(edit, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BOM",

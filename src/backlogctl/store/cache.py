@@ -3,9 +3,9 @@
 One row per item file in the ``parsed`` table of the one cache file
 (``backlogctl.cache``): a marshal blob of the file's identity and its data
 (dates as ordinals plus where they sit). A warm run reads its folder's rows
-in one query and decodes a blob per file it uses; a run after an edit writes
-only the rows of the files it parsed. An entry is used only
-when the file's identity is unchanged: size, mtime_ns, ctime_ns, inode and
+in one query and decodes each as it comes off the cursor; a run after an edit
+writes only the rows of the files it parsed. An entry is used only when the
+file's identity is unchanged: size, mtime_ns, ctime_ns, inode and
 device. Files changed in the last ``RACY_SECONDS`` are never cached, because a
 second change within one timestamp tick could keep every stat field equal
 (git's "racy clean" problem). Bad files are never cached. Any failure to read
@@ -17,6 +17,7 @@ never served to a run of another.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import marshal
 import os
@@ -58,28 +59,46 @@ class Cache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = os.path.realpath(folder)
-        self.old: dict[str, bytes] = {}
-        """Path -> marshalled (identity, data, date trails), as stored."""
         self.fresh: dict[str, bytes] = {}
-        self.seen: set[str] = set()
         self.stale: set[str] = set()
+        self.unasked: list[str] = []
+        """Stored paths this run did not ask for: files gone, or outside the walk."""
         self.started = time.time_ns()
         self.tables = cache.open_tables("parse", _salt(), TABLES)
-        if self.tables is None:
-            return
-        try:
-            query = "SELECT path, record FROM parsed WHERE folder = ?"
-            rows = self.tables.read(lambda db: dict(db.execute(query, (self.folder,))))
-            self.old = rows or {}
-        except Exception:  # unreadable, corrupt or foreign: start empty
-            self.old = {}
 
-    def get(self, path: Path, ident: Identity) -> dict[str, Any] | None:
-        key = str(path)
-        self.seen.add(key)
-        # Taken out as it is read: each blob is freed as its data comes (a third of a warm load's memory).
-        record = self.old.pop(key, None)
-        if record is None:
+    def read(self, paths: list[Path]) -> list[dict[str, Any] | None]:
+        """The stored data of each of ``paths`` whose file is unchanged; None for the others.
+
+        Each row is decoded as it comes off the cursor, so one blob is held at a
+        time. Read all at once (87 MiB for 100,000 items, malloc'd: each is over
+        pymalloc's 512 bytes) they raised a warm load's peak by about that much
+        even though each was freed as it was decoded: the items, built in
+        pymalloc's arenas, do not reuse the heap the blobs leave behind.
+        """
+        found: list[dict[str, Any] | None] = [None] * len(paths)
+        if self.tables is None:
+            return found
+        where = {str(path): index for index, path in enumerate(paths)}
+        query = "SELECT path, record FROM parsed WHERE folder = ?"
+
+        def take(db: Any) -> None:
+            for key, record in db.execute(query, (self.folder,)):
+                index = where.get(key)
+                if index is None:
+                    self.unasked.append(key)
+                else:
+                    found[index] = self._decode(key, record)
+
+        # Unreadable, corrupt or foreign: what was decoded before is still right.
+        with contextlib.suppress(Exception):
+            self.tables.read(take)
+        return found
+
+    def _decode(self, key: str, record: bytes) -> dict[str, Any] | None:
+        try:
+            ident = identity(os.stat(key))
+        except OSError:  # the parser reports the file; forgetting a row is always safe
+            self.stale.add(key)
             return None
         try:
             stored, data, dates = marshal.loads(record)
@@ -104,7 +123,7 @@ class Cache:
         """Store the files parsed this run and forget stale entries and files gone; then close."""
         if self.tables is None:
             return
-        gone = {key for key in self.old.keys() - self.seen if not os.path.lexists(key)}
+        gone = {key for key in self.unasked if not os.path.lexists(key)}
         forget = [(self.folder, key) for key in (self.stale | gone) - self.fresh.keys()]
         rows = [(self.folder, key, record) for key, record in self.fresh.items()]
 

@@ -153,14 +153,18 @@ def read_file(path: Path) -> tuple[bytes, os.stat_result]:
                 f"file is {stat.st_size / 1e6:.1f} MB; item files are limited to {MAX_BYTES >> 10} KiB",
                 path=path,
             )
+        # One read for a file that is as large as its stat says: a regular file returns
+        # fewer bytes than asked only at its end. One that grew is read on, to the limit.
         chunks = []
-        remaining = MAX_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, max(stat.st_size + 1, 65536))
-            if not chunk:
-                break
+        total = 0
+        want = stat.st_size + 1
+        while True:
+            chunk = os.read(fd, want)
             chunks.append(chunk)
-            remaining -= len(chunk)
+            total += len(chunk)
+            if len(chunk) < want or total > MAX_BYTES:
+                break
+            want = 1 << 16
         raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if len(raw) > MAX_BYTES:
             raise InputError(f"file grew past {MAX_BYTES >> 10} KiB while being read", path=path)
@@ -441,7 +445,7 @@ def as_mapping(data: Any, path: Path, what: str = "an item") -> dict[str, Any]:
     return data
 
 
-SHARED_TEXT = 40
+SHARED_TEXT = fast.SHARED_TEXT
 """Values this short (statuses, owners, tags, ids) are interned, like every key."""
 
 
@@ -453,6 +457,8 @@ def compact(node: Any) -> Any:
     same statuses, owners and tags. Interned, they are held once, and marshal
     (the parse cache) writes them as interned, so warm loads share them too.
     Dicts are rebuilt in their order, lists in place; nothing else changes.
+    The fast reader does the same in the walk that checks its answer
+    (``fast._agreed``); this is for the exact reader's data.
     """
     kind = type(node)
     if kind is dict:
@@ -466,6 +472,17 @@ def compact(node: Any) -> Any:
     return node
 
 
+def parse_item(text: str, path: Path) -> dict[str, Any]:
+    """An item file's mapping, its keys and short text values interned (see ``compact``).
+
+    The fast reader interns in the walk that checks its answer (one walk, not two).
+    """
+    data = fast.parse(text)
+    if data is not fast.UNSURE:
+        return data  # type: ignore[no-any-return]
+    return compact(as_mapping(parse_exact(text, path), path, "an item"))  # type: ignore[no-any-return]
+
+
 def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]:
     """Read many item files; a bad file becomes an error record, never an exception.
 
@@ -476,20 +493,18 @@ def load_items(paths: list[Path], cache_for: Path | None = None) -> list[Loaded]
     from backlogctl.store import cache as cache_module
 
     cache = cache_module.Cache(cache_for) if cache_for is not None and cachefile.enabled() else None
+    stored = cache.read(paths) if cache is not None else None
     loaded = []
-    for path in paths:
+    for index, path in enumerate(paths):
+        if stored is not None:
+            data = stored[index]
+            if data is not None:
+                stored[index] = None
+                loaded.append(Loaded(path, data))
+                continue
         try:
-            if cache is not None:
-                try:
-                    ident = cache_module.identity(os.stat(path))
-                except OSError:
-                    ident = None
-                data = cache.get(path, ident) if ident is not None else None
-                if data is not None:
-                    loaded.append(Loaded(path, data))
-                    continue
             raw, stat = read_file(path)
-            data = compact(as_mapping(parse(decode(raw, path), path), path, "an item"))
+            data = parse_item(decode(raw, path), path)
             if cache is not None:
                 cache.put(path, cache_module.identity(stat), data)
             loaded.append(Loaded(path, data))
