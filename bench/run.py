@@ -28,6 +28,13 @@ TYPER_APP = (
     "import typer\napp = typer.Typer()\n@app.command()\n"
     "def main(version: bool = False) -> None:\n    pass\napp()\n"
 )
+TYPER_GROUP_APP = (
+    "import typer\napp = typer.Typer()\nsub = typer.Typer(help='A group.')\napp.add_typer(sub, name='sub')\n"
+    "@sub.command()\ndef due(flag: bool = False) -> None:\n    pass\n"
+    "@app.command()\ndef other(flag: bool = False) -> None:\n    pass\napp()\n"
+)
+"""A bare typer app with a group: the floor of ``backlogctl review --help`` (typer reads the root's
+options, which imports pydantic, before it shows a group's page)."""
 READ_FILES = (
     "import os,sys\nfor d,_,fs in os.walk(sys.argv[1]):\n"
     "    for f in fs: open(os.path.join(d,f),'rb').read()\n"
@@ -154,15 +161,24 @@ def interleaved(
     for _ in range(runs):
         a.append(measure(argv, first, env, 1))
         b.append(measure(argv, second, env, 1))
+    return median_figure(a), median_figure(b)
 
-    def median(figures: list[Figure]) -> Figure:
-        return Figure(
-            statistics.median(f.seconds for f in figures),
-            max(f.rss_mib for f in figures),
-            all(f.ok for f in figures),
-        )
 
-    return median(a), median(b)
+def in_turns(commands: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int) -> dict[str, Figure]:
+    """Each of ``commands`` once a round (A, B, C, A, B, C, ...) for ``runs`` rounds: load hits them alike."""
+    figures: dict[str, list[Figure]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            figures[name].append(measure(argv, cwd, env, 1))
+    return {name: median_figure(found) for name, found in figures.items()}
+
+
+def median_figure(figures: list[Figure]) -> Figure:
+    return Figure(
+        statistics.median(f.seconds for f in figures),
+        max(f.rss_mib for f in figures),
+        all(f.ok for f in figures),
+    )
 
 
 def cli(*args: str) -> list[str]:
@@ -194,19 +210,48 @@ def run(
 
     empty = workdir / "empty"
     empty.mkdir(exist_ok=True)
-    pass_floor = measure([PY, "-c", "pass"], empty, env, runs)
-    typer_floor = measure([PY, "-c", TYPER_APP, "--version"], empty, env, runs)
-    typer_help = measure([PY, "-c", TYPER_APP, "--help"], empty, env, runs)
-    row("-", "python -c pass", pass_floor)
+    commands, wide_app = wide_typer_app()
+    start_up = in_turns(
+        {
+            "pass": [PY, "-c", "pass"],
+            "typer --version": [PY, "-c", TYPER_APP, "--version"],
+            "typer --help": [PY, "-c", TYPER_APP, "--help"],
+            "ours --version": cli("--version"),
+            "ours --help": cli("--help"),
+            "wide --help": [PY, "-c", wide_app, "--help"],
+            "group --help": [PY, "-c", TYPER_GROUP_APP, "sub", "--help"],
+            "ours review --help": cli("review", "--help"),
+        },
+        empty,
+        env,
+        3 * runs,
+    )
+    typer_floor, typer_help, ours_help = (
+        start_up["typer --version"],
+        start_up["typer --help"],
+        start_up["ours --help"],
+    )
+    row("-", "python -c pass", start_up["pass"])
     row("-", "bare typer app --version", typer_floor)
     row("-", "bare typer app --help", typer_help)
-    row("-", "backlogctl --version", measure(cli("--version"), empty, env, runs), "typer app", typer_floor)
-    ours_help = measure(cli("--help"), empty, env, runs)
+    row("-", "backlogctl --version", start_up["ours --version"], "typer app", typer_floor)
     row("-", "backlogctl --help", ours_help, "typer app --help", typer_help)
-    commands, wide_app = wide_typer_app()
-    wide_help = measure([PY, "-c", wide_app, "--help"], empty, env, runs)
-    row("-", f"bare typer app with {commands} commands --help", wide_help)
-    row("-", "backlogctl --help (again)", ours_help, f"typer app, {commands} commands", wide_help)
+    row("-", f"bare typer app with {commands} commands --help", start_up["wide --help"])
+    row(
+        "-",
+        "backlogctl --help (again)",
+        ours_help,
+        f"typer app, {commands} commands",
+        start_up["wide --help"],
+    )
+    row("-", "bare typer app: a group's --help", start_up["group --help"])
+    row(
+        "-",
+        "backlogctl review --help",
+        start_up["ours review --help"],
+        "typer group --help",
+        start_up["group --help"],
+    )
     for n in items:
         root = generate(workdir / f"items-{n}", n)
         size = f"{n:,} items"

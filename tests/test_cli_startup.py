@@ -33,23 +33,23 @@ def test_a_command_run_registers_only_that_command() -> None:
     assert names_after(["review", "due"]) == ([], ["review"])
 
 
-def stand_ins(infos: list[Any]) -> list[bool]:
-    """For each command (and each command of a group, in turn): whether it is a help stand-in."""
+def help_only(infos: list[Any]) -> list[bool]:
+    """For each command (and each command of a group, in turn): whether it is a help-only copy."""
     found: list[bool] = []
     for info in infos:
         inner = getattr(info, "typer_instance", None)
         if inner is None:
             found.append(info.callback is not None and not inspect.signature(info.callback).parameters)
         else:
-            found += stand_ins(inner.registered_commands) + stand_ins(inner.registered_groups)
+            found += help_only(inner.registered_commands) + help_only(inner.registered_groups)
     return found
 
 
-def stand_ins_after(args: list[str]) -> list[bool]:
+def help_only_after(args: list[str]) -> list[bool]:
     registered = app.registered_commands, app.registered_groups
     try:
         only_the_command(args, {})
-        return stand_ins(app.registered_commands) + stand_ins(app.registered_groups)
+        return help_only(app.registered_commands) + help_only(app.registered_groups)
     finally:
         app.registered_commands, app.registered_groups = registered
 
@@ -58,23 +58,23 @@ def stand_ins_after(args: list[str]) -> list[bool]:
     "args",
     [[], ["--help"], ["-h"], ["--version"], ["-C", "/tmp"], ["renk"], ["-C", "/tmp", "--help", "rank"]],
 )
-def test_help_version_and_unknown_names_see_every_command_as_a_stand_in(args: list[str]) -> None:
+def test_help_version_and_unknown_names_see_every_command_as_a_help_only_copy(args: list[str]) -> None:
     everything = names_after([])
     assert len(everything[0]) > 10
     assert names_after(args) == everything
-    assert not any(stand_ins(app.registered_commands) + stand_ins(app.registered_groups))
-    assert not any(stand_ins_after(["-C", "/tmp", "--", "rank"]))
-    shown = stand_ins_after(args)
+    assert not any(help_only(app.registered_commands) + help_only(app.registered_groups))
+    assert not any(help_only_after(["-C", "/tmp", "--", "rank"]))
+    shown = help_only_after(args)
     assert len(shown) > 20 and all(shown)
 
 
-def test_a_group_without_a_command_lists_its_commands_as_stand_ins() -> None:
-    assert stand_ins_after(["review", "--help"]) == [True, True, True]
-    assert stand_ins_after(["review"]) == stand_ins_after(["review", "-h"]) == [True, True, True]
-    assert stand_ins_after(["review", "nosuch"]) == [True, True, True]
-    assert stand_ins_after(["review", "--bogus"]) == [False, False, False]
-    assert stand_ins_after(["review", "due", "--help"]) == [False]
-    assert all(stand_ins_after(["session", "-h"]))
+def test_a_group_without_a_command_lists_its_commands_as_help_only() -> None:
+    assert help_only_after(["review", "--help"]) == [True, True, True]
+    assert help_only_after(["review"]) == help_only_after(["review", "-h"]) == [True, True, True]
+    assert help_only_after(["review", "nosuch"]) == [True, True, True]
+    assert help_only_after(["review", "--bogus"]) == [False, False, False]
+    assert help_only_after(["review", "due", "--help"]) == [False]
+    assert all(help_only_after(["session", "-h"]))
 
 
 def test_completion_sees_every_command() -> None:
@@ -122,7 +122,7 @@ WHOLE_APP = (
     f"sys.argv[0] = {SCRIPT!r}\n"
     "main()\n"
 )
-"""The console script's own entry point with every command registered as it is (no stand-ins)."""
+"""The console script's own entry point with every command registered as it is (no help-only copies)."""
 
 
 @pytest.mark.parametrize("args", HELP_PAGES)
@@ -130,7 +130,7 @@ WHOLE_APP = (
     "environ", [{"COLUMNS": "60"}, {"COLUMNS": "200"}, {"NO_COLOR": "1", "COLUMNS": "47"}]
 )
 def test_help_pages_are_the_whole_apps_at_any_width(args: list[str], environ: dict[str, str]) -> None:
-    """Through the same entry point (NO_COLOR and streams prepared alike), stand-ins draw the same page."""
+    """Through the same entry point (NO_COLOR and streams alike), help-only copies draw the same page."""
     env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "COLUMNS")}
     env.update(environ)
     script = subprocess.run([SCRIPT, *args], capture_output=True, text=True, env=env)

@@ -95,6 +95,26 @@ def test_a_warm_read_holds_one_stored_blob_at_a_time(tmp_path: Path, trusting: N
     assert peak - held < blobs / 4, (peak - held, blobs)
 
 
+@pytest.mark.parametrize("fast_reader", ["1", "0"])
+def test_keys_and_short_values_are_one_object_across_items_cold_and_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusting: None, fast_reader: str
+) -> None:
+    """The memory per item rests on it: 100,000 items must not hold their field names 100,000 times."""
+    monkeypatch.setenv("BACKLOGCTL_FAST_YAML", fast_reader)
+    paths = [tmp_path / "AI-1-churn.yaml", tmp_path / "AI-2-churn.yaml"]
+    long_title = "A title longer than forty characters, kept as it is"
+    for path in paths:
+        write_old(path, ITEM.replace("AI-1", path.name[:4]).replace("Churn", long_title))
+    for run in ("cold", "warm"):
+        first, second = (record.data for record in load_items(paths, cache_for=tmp_path))
+        assert first is not None and second is not None
+        for key_a, key_b in zip(first, second, strict=True):
+            assert key_a is key_b, (run, key_a)
+        assert first["tags"][0] is second["tags"][0], run
+        assert next(iter(first["scores"])) is next(iter(second["scores"])), run
+        assert first["title"] == second["title"] == long_title
+
+
 def test_same_size_same_mtime_edit_shows_the_new_content(tmp_path: Path, trusting: None) -> None:
     item = tmp_path / "AI-1-churn.yaml"
     write_old(item, ITEM)

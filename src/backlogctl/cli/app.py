@@ -189,8 +189,8 @@ def only_the_command(args: list[str], environ: Mapping[str, str]) -> None:
     typer builds every registered command's parameters on each run, ~25 ms of
     a 1,000-item ``rank``. Help, ``--version`` and a name that is no command
     (typer suggests the nearest) run no command: they see every command as a
-    stand-in (:func:`_stand_in`: its name and help, no parameters), which
-    draws the same page. Completion sees every command, as it is.
+    help-only copy (:func:`_help_only`: its name and help, no parameters),
+    which draws the same page. Completion sees every command, as it is.
     """
     if any(key.startswith(("_BACKLOGCTL_COMPLETE", "_TYPER_COMPLETE")) for key in environ):
         return
@@ -209,15 +209,15 @@ def _narrow(target: typer.Typer, args: list[str]) -> tuple[list[CommandInfo], li
     keeps that command alone (a group narrowed again, when it has no options
     of its own to read past). No name, a name that is none of them, or a first
     option that ends the run before any command (help, version) keeps every
-    command as a stand-in. Any other option keeps everything.
+    command as a help-only copy. Any other option keeps everything.
     """
     first = args[0] if args else None
     if first is not None and first.startswith("-"):
-        return _stand_ins(target) if first in _ENDS_THE_RUN else None
+        return _help_only_all(target) if first in _ENDS_THE_RUN else None
     commands = [info for info in target.registered_commands if info.name == first]
     groups = [info for info in target.registered_groups if info.name == first]
     if not commands and not groups:
-        return _stand_ins(target)
+        return _help_only_all(target)
     if groups and groups[0].typer_instance is not None and not _reads_options(groups[0]):
         inner = groups[0].typer_instance
         narrowed = _narrow(inner, args[1:])
@@ -246,19 +246,19 @@ def _reads_options(group: TyperInfo) -> bool:
     )
 
 
-def _stand_ins(target: typer.Typer) -> tuple[list[CommandInfo], list[TyperInfo]]:
-    """Every command and group of ``target`` as a stand-in."""
-    return [_stand_in(info) for info in target.registered_commands], [
-        _stand_in_group(info) for info in target.registered_groups
+def _help_only_all(target: typer.Typer) -> tuple[list[CommandInfo], list[TyperInfo]]:
+    """Every command and group of ``target`` as a help-only copy."""
+    return [_help_only(info) for info in target.registered_commands], [
+        _help_only_group(info) for info in target.registered_groups
     ]
 
 
-def _stand_in(info: Info) -> Info:
+def _help_only(info: Info) -> Info:
     """The command as a help page lists it (name, help, panel, hidden, deprecated), without its parameters.
 
     typer reads every parameter of every registered command (signature, type
-    hints, converters) before it draws even the top-level page. A stand-in's
-    callback takes nothing, so there is nothing to read.
+    hints, converters) before it draws even the top-level page. A help-only
+    copy's callback takes nothing, so there is nothing to read.
     """
     shown = copy.copy(info)
     if callable(info.callback):
@@ -266,24 +266,27 @@ def _stand_in(info: Info) -> Info:
     return shown
 
 
-def _stand_in_group(info: TyperInfo) -> TyperInfo:
-    shown = _stand_in(info)
+def _help_only_group(info: TyperInfo) -> TyperInfo:
+    shown = _help_only(info)
     inner = info.typer_instance
     if inner is not None:
         shown.typer_instance = copy.copy(inner)
-        shown.typer_instance.info = _stand_in(inner.info)
+        shown.typer_instance.info = _help_only(inner.info)
         if inner.registered_callback is not None:
-            shown.typer_instance.registered_callback = _stand_in(inner.registered_callback)
-        shown.typer_instance.registered_commands, shown.typer_instance.registered_groups = _stand_ins(inner)
+            shown.typer_instance.registered_callback = _help_only(inner.registered_callback)
+        shown.typer_instance.registered_commands, shown.typer_instance.registered_groups = _help_only_all(
+            inner
+        )
     return shown
 
 
 def _no_parameters(func: Callable[..., Any]) -> Callable[..., Any]:
     """A function with ``func``'s name and docstring (typer's help text) that takes nothing."""
 
-    def stand_in() -> None:
-        raise RuntimeError(f"the help stand-in of {func.__name__} ran")  # only help and errors see stand-ins
+    def help_only() -> None:
+        raise RuntimeError(f"the help-only copy of {func.__name__} ran")  # only help and errors see these
 
     for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
-        setattr(stand_in, attribute, getattr(func, attribute))
-    return stand_in
+        setattr(help_only, attribute, getattr(func, attribute))
+    help_only.__annotations__ = {}  # typer would evaluate "None" (a string in this module) twice per command
+    return help_only
