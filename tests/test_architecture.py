@@ -142,6 +142,7 @@ def test_show_imports_only_what_one_item_needs() -> None:
         "backlogctl.scoring.stability",
         "backlogctl.scoring.draws",
         "backlogctl.scoring.movement",
+        "backlogctl.scoring.ranking",
         "backlogctl.lint",
         "backlogctl.history",
     )

@@ -82,12 +82,16 @@ def test_the_page_is_what_rich_prints(path: str, data: dict[str, Any], width: in
 
 
 @settings(deadline=None)
-@given(path=ASCII, data=st.dictionaries(ASCII.filter(bool), st.one_of(ASCII, st.dictionaries(ASCII, ASCII))))
-def test_a_page_of_ascii_is_what_rich_prints(path: str, data: dict[str, Any]) -> None:
+@given(
+    path=ASCII,
+    data=st.dictionaries(ASCII.filter(bool), st.one_of(ASCII, st.dictionaries(ASCII, ASCII))),
+    width=st.integers(1, 40),
+)
+def test_a_page_of_ascii_is_what_rich_prints(path: str, data: dict[str, Any], width: int) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
-        ours = page(path, data, 60, plain=True, monkeypatch=monkeypatch)
+        ours = page(path, data, width, plain=True, monkeypatch=monkeypatch)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        theirs = page(path, data, 60, plain=False, monkeypatch=monkeypatch)
+        theirs = page(path, data, width, plain=False, monkeypatch=monkeypatch)
     assert ours == theirs
 
 
@@ -103,13 +107,11 @@ def test_a_page_that_fits_is_written_without_the_console(monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize(
-    ("line", "fits"),
+    ("line", "plain"),
     [
         ("title: Predicts churn: monthly", True),
-        ("x" * 80, True),
-        ("x" * 81, False),  # rich wraps it
-        ("description: " + "x" * 60 + "\n" + "y" * 80 + "\n", True),  # a block scalar: each line fits
-        ("description: " + "x" * 60 + "\n" + "y" * 81, False),
+        ("x" * 200, True),  # wrapped as rich wraps it
+        ("description: " + "x" * 60 + "\n" + "y" * 80 + "\n", True),  # a block scalar
         ("tags: a\tb", False),  # rich expands tabs
         ("title: caf\u00e9", False),  # cell widths are rich's business
         ("title: a :rocket: launch", False),  # rich replaces emoji codes
@@ -118,8 +120,22 @@ def test_a_page_that_fits_is_written_without_the_console(monkeypatch: pytest.Mon
         ("path: C:\\[temp]", False),  # rich prints "\\[" as "[" even when escaped
     ],
 )
-def test_what_fits(line: str, fits: bool) -> None:
-    assert detail._fits(line, 80) is fits
+def test_what_is_plain(line: str, plain: bool) -> None:
+    assert detail._plain(line) is plain
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "rows"),
+    [
+        ("notes: one two three", 80, ["notes: one two three"]),
+        ("notes: one two three", 11, ["notes: one ", "two three"]),  # a space within the row stays
+        ("notes: abcdefghijklmnop", 8, ["notes: ", "abcdefgh", "ijklmnop"]),
+        ("a    ", 2, ["a "]),
+        ("", 5, [""]),
+    ],
+)
+def test_rows_wrap_as_rich_wraps_them(text: str, width: int, rows: list[str]) -> None:
+    assert detail._wrap(text, width) == rows
 
 
 @pytest.mark.parametrize(

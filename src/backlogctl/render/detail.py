@@ -54,8 +54,8 @@ def _text(path: str, data: dict[str, Any], score: Any) -> None:
     lines = _lines(path, data, score)
     shown = ["".join(run for run, _ in line) for line in lines]
     width = console.plain_width()
-    if width is not None and all(_fits(text, width) for text in shown):
-        sys.stdout.write("".join(text + "\n" for text in shown))
+    if width is not None and all(map(_plain, shown)):
+        sys.stdout.write("".join(f"{row}\n" for text in shown for row in _wrap(text, width)))
         return
     from rich.markup import escape
 
@@ -91,20 +91,52 @@ def _lines(path: str, data: dict[str, Any], score: Any) -> list[Line]:
 
 
 _EMOJI_CODE = re.compile(r":\S*:")
+_WORD = re.compile(r"\s*\S+\s*")
 
 
-def _fits(text: str, width: int) -> bool:
-    """True when rich would print ``text`` unchanged on lines of ``width`` cells: printable ASCII
-    (one cell a character, nothing to escape for a terminal) and line breaks, no backslash
-    (rich's markup reads ``\\[`` as an escaped bracket even after `escape`), no ``:code:`` that
-    could be an emoji, each line no wider than the console."""
+def _plain(text: str) -> bool:
+    """True when rich would print ``text`` as it is, only wrapped: printable ASCII (a cell a
+    character, nothing to escape for a terminal) and line breaks, no backslash (rich's markup
+    reads ``\\[`` as an escaped bracket even after `escape`), no ``:code:`` that could be an emoji."""
     return (
         text.isascii()
         and text.replace("\n", "").isprintable()
         and "\\" not in text
         and _EMOJI_CODE.search(text) is None
-        and all(len(line) <= width for line in text.split("\n"))
     )
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """The rows rich prints ``text`` (`_plain`) in on a console ``width`` cells wide, as
+    ``rich.text.Text.wrap`` wraps it: at word starts, a word longer than a row folded, spaces
+    past the edge dropped."""
+    rows = []
+    for line in text.split("\n"):
+        breaks: list[int] = []
+        used = 0
+        for word in _WORD.finditer(line):
+            start, spelled = word.start(), word.group()
+            length = len(spelled.rstrip())
+            if width - used >= length:
+                used += len(spelled)
+            elif length > width:
+                folds = [spelled[at : at + width] for at in range(0, len(spelled), width)]
+                for fold in folds[:-1]:
+                    if start:
+                        breaks.append(start)
+                    start += len(fold)
+                if start:
+                    breaks.append(start)
+                used = len(folds[-1])
+            elif used and start:
+                breaks.append(start)
+                used = len(spelled)
+        for begin, end in zip([0, *breaks], [*breaks, len(line)], strict=True):
+            row = line[begin:end]
+            if len(row) > width:
+                row = row[: len(row) - min(len(row) - width, len(row) - len(row.rstrip()))]
+            rows.append(row[:width])
+    return rows
 
 
 def _fmt(value: Any) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backlogctl.config import Config
 from backlogctl.errors import BacklogError
 from backlogctl.model import Item
 from backlogctl.scoring.models import Score, Term, score_with, select
-from backlogctl.scoring.ranking import Ranked
+
+if TYPE_CHECKING:
+    from backlogctl.scoring.ranking import Ranked  # `show` explains one item without the ranking
 
 
 def term_data(term: Term) -> dict[str, Any]:

@@ -45,9 +45,9 @@ from backlogctl.store import read
 TABLES = {
     "name_folders": "root TEXT, folder TEXT, ident BLOB, names BLOB, PRIMARY KEY (root, folder)",
     "named": "root TEXT, id TEXT, path TEXT, PRIMARY KEY (root, id, path)",
-    "file_ids": "root TEXT, folder TEXT, record BLOB, PRIMARY KEY (root, folder)",
+    "file_ids": "root TEXT, folder TEXT, stamps BLOB, detail BLOB, PRIMARY KEY (root, folder)",
 }
-SALT = "names-2"
+SALT = "names-3"
 RACY_SECONDS = 2
 
 Identity = tuple[int, int, int, int, int]
@@ -92,8 +92,13 @@ class Tree:
         tree.tables = cache.open_tables("names", SALT, TABLES)
         if tree.tables is not None:
             try:
-                stored = tree.tables.read(lambda db: _stored(db, key, names))
+                stored = tree.tables.read(lambda db: _stored(db, key, False))
                 if stored and all(_same(tree.top, rel, ident) for rel, ident, _ in stored):
+                    if names:  # read once the folders are known unchanged; the same rows or none
+                        again = tree.tables.read(lambda db: _stored(db, key, True)) or []
+                        if [row[:2] for row in again] != [row[:2] for row in stored]:
+                            raise LookupError("the index was rewritten meanwhile")
+                        stored = again
                     tree.indexed = True
                     tree.folders = [
                         Folder(_join(tree.top, rel), rel, marshal.loads(blob) if blob else [])
@@ -108,10 +113,15 @@ class Tree:
                 tree._store(key)
         return tree
 
+    @property
+    def key(self) -> str:
+        """The items folder's real path: whose rows these are."""
+        return os.path.realpath(self.top)
+
     def named(self, item_id: str) -> list[str]:
         """Paths of the names named for ``item_id`` (any case), by the index or the listing."""
         if self.indexed and self.tables is not None:
-            key = os.path.realpath(self.top)
+            key = self.key
             query = "SELECT path FROM named WHERE root = ? AND id = ?"
             try:
                 rows = self.tables.read(lambda db: db.execute(query, (key, item_id.upper())).fetchall())
@@ -227,61 +237,22 @@ def _ids_of(name: str, raw: bytes) -> list[str]:
     return [from_name, *ids.ids_in_text(raw)] if from_name else ids.ids_in_text(raw)
 
 
-@dataclass
-class _Stamps:
-    """One folder's regular item files with their identities, in listing order.
+def _digest(names: list[str]) -> bytes:
+    import hashlib
 
-    Identities sit in two arrays (sizes, inodes and devices unsigned; times
-    signed) so that a folder whose files are all unchanged is recognised by
-    comparing two byte strings, not 10,000 tuples.
-    """
-
-    names: list[str] = field(default_factory=list)
-    unsigned: array.array[int] = field(default_factory=lambda: array.array("Q"))
-    signed: array.array[int] = field(default_factory=lambda: array.array("q"))
-
-    def add(self, name: str, found: os.stat_result) -> None:
-        self.names.append(name)
-        self.unsigned.extend((found.st_size, found.st_ino, found.st_dev))
-        self.signed.extend((found.st_mtime_ns, found.st_ctime_ns))
-
-    def add_identity(self, name: str, ident: tuple[int, ...]) -> None:
-        self.names.append(name)
-        self.unsigned.extend(ident[:3])
-        self.signed.extend(ident[3:])
-
-    def same(self, record: tuple[Any, ...]) -> bool:
-        return bool(
-            record[0] == self.names
-            and record[1] == self.unsigned.tobytes()
-            and record[2] == self.signed.tobytes()
-        )
-
-    def identities(self) -> dict[str, tuple[int, ...]]:
-        u, s = self.unsigned, self.signed
-        return {name: (*u[3 * i : 3 * i + 3], *s[2 * i : 2 * i + 2]) for i, name in enumerate(self.names)}
-
-
-def _well_formed(record: Any) -> bool:
-    kinds = (list, bytes, bytes, dict, list)
-    return type(record) is tuple and len(record) == 5 and all(map(isinstance, record, kinds))
-
-
-def _stamps_of(record: tuple[Any, ...]) -> _Stamps:
-    stamps = _Stamps(record[0])
-    stamps.unsigned.frombytes(record[1])
-    stamps.signed.frombytes(record[2])
-    return stamps
+    return hashlib.blake2b("\0".join(names).encode("utf-8", "surrogateescape"), digest_size=16).digest()
 
 
 def scan_ids(folder: Path) -> set[str]:
     """Ids used by item files under ``folder``, from file names and ``id:`` lines (see `read.scan_ids`).
 
     The names come from the index when it is fresh. ``file_ids`` keeps, per
-    folder, its regular item files' identities, the ids of those whose text
-    says more than their name, and all the ids together: when every file's
-    identity is unchanged (one ``stat`` each) the ids are the stored ones;
-    otherwise only the files whose identity changed are read.
+    folder, its regular item files' names and identities (size, inode, device;
+    mtime, ctime: two arrays, compared as two byte strings), the ids of the
+    files whose text says more than their name, and all the ids together. When
+    every file's identity is unchanged (one ``stat`` each, no read) the stored
+    ids answer; otherwise only the files whose identity changed are read.
+    Files changed within ``RACY_SECONDS`` are read every time, never stored.
     """
     real_root = os.path.realpath(folder)
     started = time.time_ns()
@@ -289,78 +260,118 @@ def scan_ids(folder: Path) -> set[str]:
     known: dict[str, tuple[Any, ...]] = {}
     if tree.tables is not None:
         try:
-            query = "SELECT folder, record FROM file_ids WHERE root = ?"
+            query = "SELECT folder, stamps FROM file_ids WHERE root = ?"
             rows = tree.tables.read(lambda db: db.execute(query, (real_root,)).fetchall())
-            known = {rel: marshal.loads(record) for rel, record in rows or []}
+            known = {rel: marshal.loads(stamps) for rel, stamps in rows or []}
         except Exception:
             known = {}
-        known = {rel: record for rel, record in known.items() if _well_formed(record)}
     limit = started - RACY_SECONDS * 1_000_000_000
     found: set[str] = set()
-    changed: dict[str, bytes] = {}
+    changed: dict[str, tuple[bytes, bytes]] = {}
     for f in tree.folders:
-        current, links = _Stamps(), []
+        names: list[str] = []
+        unsigned, signed = array.array("Q"), array.array("q")
+        links: list[str] = []
         try:
             # Each file is looked at through its folder: no path to resolve again per file.
             at = os.open(f.path, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             continue
         try:
+            add_name, add_unsigned, add_signed = names.append, unsigned.extend, signed.extend
+            is_regular, is_link, suffixes = stat_module.S_ISREG, stat_module.S_ISLNK, ids.SUFFIXES
             for name in f.names:
-                if name.endswith(ids.SUFFIXES):  # hidden names are not listed
+                if name.endswith(suffixes):  # hidden names are not listed
                     try:
-                        found_stat = os.stat(name, dir_fd=at, follow_symlinks=False)
+                        st = os.stat(name, dir_fd=at, follow_symlinks=False)
                     except OSError:
                         continue
-                    if stat_module.S_ISREG(found_stat.st_mode):
-                        current.add(name, found_stat)
-                    elif stat_module.S_ISLNK(found_stat.st_mode):
+                    if is_regular(st.st_mode):
+                        add_name(name)
+                        add_unsigned((st.st_size, st.st_ino, st.st_dev))
+                        add_signed((st.st_mtime_ns, st.st_ctime_ns))
+                    elif is_link(st.st_mode):
                         links.append(name)
         finally:
             os.close(at)
         for name in links:  # followed as `read._walk` follows them; never stored
             path = os.path.join(f.path, name)
             verdict = read._verdict(read._Entry(path), real_root)
-            if (
-                verdict is not None
-                and verdict is not read.FOLDER
-                and verdict[1] is None
-                and os.path.isfile(path)
-            ):
+            followed = verdict is not None and verdict is not read.FOLDER and verdict[1] is None
+            if followed and os.path.isfile(path):
                 found.update(_ids_of(name, read._head(path)))
+        stamps = (_digest(names), unsigned.tobytes(), signed.tobytes())
         record = known.get(f.relative)
-        if record is not None and current.same(record):
-            found.update(record[4])
+        if record is not None and _well_formed(record) and record[:3] == stamps:
+            found.update(record[3])
             continue
-        stored = _stamps_of(record).identities() if record is not None else {}
-        extra: dict[str, list[str]] = record[3] if record is not None else {}
-        kept, kept_extra, union = _Stamps(), {}, set()
-        for name, ident in current.identities().items():
-            from_name = ids.id_from_name(name)
-            plain = [from_name] if from_name else []
-            if stored.get(name) == ident:
-                used = extra.get(name, plain)
-            else:
-                used = _ids_of(name, read._head(os.path.join(f.path, name)))
-            found.update(used)
-            if ident[3] <= limit and ident[4] <= limit:  # mtime, ctime: older than the racy seconds
-                kept.add_identity(name, ident)
-                union.update(used)
-                if used != plain:
-                    kept_extra[name] = used
-        fresh = (kept.names, kept.unsigned.tobytes(), kept.signed.tobytes(), kept_extra, sorted(union))
-        if fresh != record:
-            changed[f.relative] = marshal.dumps(fresh)
+        fresh = _rescan(tree, f, names, unsigned, signed, limit, found)
+        if fresh is not None:
+            changed[f.relative] = fresh
     gone = known.keys() - {f.relative for f in tree.folders}
     if tree.tables is not None and (changed or gone):
-        rows = [(real_root, rel, record) for rel, record in changed.items()]
+        rows = [(real_root, rel, stamps, detail) for rel, (stamps, detail) in changed.items()]
 
         def change(db: Any) -> None:
             forget = [(real_root, rel) for rel in gone]
             db.executemany("DELETE FROM file_ids WHERE root = ? AND folder = ?", forget)
-            db.executemany("INSERT OR REPLACE INTO file_ids VALUES (?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO file_ids VALUES (?, ?, ?, ?)", rows)
 
         with contextlib.suppress(Exception):
             tree.tables.write(change)
     tree.close()
     return found
+
+
+def _well_formed(record: Any) -> bool:
+    kinds = (bytes, bytes, bytes, list)
+    return type(record) is tuple and len(record) == 4 and all(map(isinstance, record, kinds))
+
+
+def _rescan(
+    tree: Tree,
+    f: Folder,
+    names: list[str],
+    unsigned: array.array[int],
+    signed: array.array[int],
+    limit: int,
+    found: set[str],
+) -> tuple[bytes, bytes] | None:
+    """A folder whose files changed: read the files whose identity differs; its new (stamps, detail)."""
+    stored: dict[str, tuple[int, ...]] = {}
+    extra: dict[str, list[str]] = {}
+    if tree.tables is not None:
+        query = "SELECT detail FROM file_ids WHERE root = ? AND folder = ?"
+        try:
+            row = tree.tables.read(lambda db: db.execute(query, (tree.key, f.relative)).fetchone())
+            if row is not None:
+                old_names, old_unsigned, old_signed, extra = marshal.loads(row[0])
+                u, s = array.array("Q", old_unsigned), array.array("q", old_signed)
+                stored = {n: (*u[3 * i : 3 * i + 3], *s[2 * i : 2 * i + 2]) for i, n in enumerate(old_names)}
+        except Exception:
+            stored, extra = {}, {}
+    kept_names: list[str] = []
+    kept_unsigned, kept_signed = array.array("Q"), array.array("q")
+    kept_extra: dict[str, list[str]] = {}
+    union: set[str] = set()
+    for i, name in enumerate(names):
+        ident = (*unsigned[3 * i : 3 * i + 3], *signed[2 * i : 2 * i + 2])
+        from_name = ids.id_from_name(name)
+        plain = [from_name] if from_name else []
+        if stored.get(name) == ident:
+            used = extra.get(name, plain)
+        else:
+            used = _ids_of(name, read._head(os.path.join(f.path, name)))
+        found.update(used)
+        if ident[3] <= limit and ident[4] <= limit:  # mtime, ctime: older than the racy seconds
+            kept_names.append(name)
+            kept_unsigned.extend(ident[:3])
+            kept_signed.extend(ident[3:])
+            union.update(used)
+            if used != plain:
+                kept_extra[name] = used
+    if tree.tables is None:
+        return None
+    u_bytes, s_bytes = kept_unsigned.tobytes(), kept_signed.tobytes()
+    stamps = marshal.dumps((_digest(kept_names), u_bytes, s_bytes, sorted(union)))
+    return stamps, marshal.dumps((kept_names, u_bytes, s_bytes, kept_extra))
