@@ -13,16 +13,17 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backlogctl import authoring
-from backlogctl.errors import GitError
-from backlogctl.history import audit
+from backlogctl.errors import BacklogError, GitError
+from backlogctl.history import audit, early
 from backlogctl.history import trail as trail_module
-from backlogctl.history.git import locate
+from backlogctl.history.git import Repo, locate
 from backlogctl.history.trail import Trail
 from backlogctl.history.walk import _FORMAT, LOG_OPTIONS, LogStream, parse_log, parse_tokens, tokens
 from backlogctl.render import jsonout
@@ -178,3 +179,125 @@ def test_changes_worked_out_while_git_walks_are_the_whole_walks(
     assert [(c.id, c.commit, c.field, c.old, c.new) for c in got.changed] == [
         change for change in whole if change[2] is not None
     ]
+
+
+# --- history's walk, started before the configuration is read (history/early.py) ---
+
+
+def _git_commands(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The git commands backlogctl starts from now on, and "config" where backlog.yaml is read."""
+    from backlogctl import config
+
+    events: list[str] = []
+    start, load = Repo.start, config.load
+
+    def recorded_start(self: Repo, *args: str, **kwargs: Any) -> Any:
+        events.append(args[0])
+        return start(self, *args, **kwargs)
+
+    def recorded_load(where: Path) -> Any:
+        events.append("config")
+        return load(where)
+
+    monkeypatch.setattr(Repo, "start", recorded_start)
+    monkeypatch.setattr(config, "load", recorded_load)
+    return events
+
+
+def test_history_takes_the_walk_started_before_the_configuration(
+    git_backlog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script_history(git_backlog)
+    monkeypatch.setenv("BACKLOGCTL_NO_CACHE", "1")
+    head = git(git_backlog, "rev-parse", "HEAD").strip()
+    reference = jsonout.to_json_value(audit.item_history(git_backlog, "AI-1", until=head))  # no early walk
+
+    events = _git_commands(monkeypatch)
+    got = jsonout.to_json_value(audit.item_history(git_backlog, "AI-1", walk_first=True))
+    assert got == reference
+    assert len(got["changes"]) == 5  # created, rescored, ready, tagged, started
+    assert events.count("log") == 1  # the early walk was taken, not walked again
+    assert events.count("ls-tree") == 1
+    assert events.index("log") < events.index("config")
+
+    del events[:]  # by default (loops over many items) the configuration comes first
+    assert jsonout.to_json_value(audit.item_history(git_backlog, "AI-1")) == reference
+    assert events.index("config") < events.index("log")
+
+
+def test_history_answered_by_the_cache_starts_no_walk(
+    git_backlog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script_history(git_backlog)
+    # The cache is on (a fresh one per test): the first run stores the result.
+    first = jsonout.to_json_value(audit.item_history(git_backlog, "AI-1", walk_first=True))
+    events = _git_commands(monkeypatch)
+    assert jsonout.to_json_value(audit.item_history(git_backlog, "AI-1", walk_first=True)) == first
+    assert "log" not in events
+    assert "ls-tree" not in events
+
+
+def test_a_walk_started_for_another_head_is_stopped_and_not_taken(git_backlog: Path) -> None:
+    script_history(git_backlog)
+    before, threads = _children(), len(_drains())
+    started = early.start_item_walk(git_backlog, "AI-1")
+    assert started is not None
+    edit(git_backlog / "items" / "AI-1-churn.yaml", "status: in_progress", "status: deployed")
+    new_head = commit(git_backlog, "Deploy AI-1", day(9), BEN)
+    with Trail(git_backlog, started) as trail:
+        commits = trail.item_commits(trail.resolve("HEAD"), "AI-1")
+        assert started.stream._output._popen.poll() is not None  # stopped, not left walking
+    assert commits is not None
+    assert commits[-1].sha == new_head
+    assert _children() <= before
+    assert len(_drains()) == threads
+
+
+def test_history_with_a_broken_configuration_leaves_no_walk_behind(
+    git_backlog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backlogctl import config
+
+    script_history(git_backlog)
+    path = git_backlog / "backlog.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "id_prefix: [AI\n", encoding="utf-8")
+    with pytest.raises(BacklogError) as expected:
+        config.load(git_backlog)
+    events = _git_commands(monkeypatch)
+    before, threads = _children(), len(_drains())
+    with pytest.raises(BacklogError) as got:
+        audit.item_history(git_backlog, "AI-1", walk_first=True)
+    assert str(got.value) == str(expected.value)
+    assert "log" in events  # the walk had started
+    assert _children() <= before
+    assert len(_drains()) == threads
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: Lab\n",
+        "name: Lab\nitems_dir: items\n",
+        "items_dir: work/items   # where the files are\nname: Lab\n",
+        "items_dir: things\r\nname: Lab\r\n",
+        "items_dir:    spaced\n",
+        "items_dir: 'quoted'\n",
+        'items_dir: "a b"\n',
+        "items_dir: a#b\n",
+        "items_dir: first\nitems_dir: second\n",
+        "name: Lab\n# items_dir: old\nitems_dir: new\n",
+        "name: Lab\ndescription: |\n  items_dir: not this\n",
+        "{name: Lab, items_dir: flow}\n",
+        "items_dir: >-\n  folded\n",
+    ],
+)
+def test_the_guessed_items_folder_is_none_or_the_configurations(text: str) -> None:
+    from backlogctl import config, store
+
+    guess = early.items_dir_named(text.encode())
+    path = Path("backlog.yaml")
+    try:
+        configured = config.parse_config(store.parse(text, path), path).items_dir
+    except BacklogError:
+        configured = None
+    assert guess is None or guess == configured

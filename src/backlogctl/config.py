@@ -20,8 +20,8 @@ from pydantic import (
 from backlogctl import scales as scale_module
 from backlogctl.errors import BacklogError, ConfigError, NotFoundError
 from backlogctl.fields import Condition, DeclarationError, FieldSpec, check_declarations
-
-CONFIG_NAME = "backlog.yaml"
+from backlogctl.rootdir import CONFIG_NAME as CONFIG_NAME  # re-exported: the file's name
+from backlogctl.rootdir import DEFAULT_ITEMS_DIR, nearest
 
 IDENTITY = ["id", "title", "kind", "owner", "decision", "description"]
 READY = [
@@ -257,7 +257,9 @@ class Config(BaseModel):
 
     name: str = Field("Model backlog", description="The backlog's name, shown in reports.")
     id_prefix: str = Field("AI", pattern=r"^[A-Z][A-Z0-9]*$", description="Prefix of item ids: AI-7.")
-    items_dir: str = Field("items", description="Folder of the item files, relative to backlog.yaml.")
+    items_dir: str = Field(
+        DEFAULT_ITEMS_DIR, description="Folder of the item files, relative to backlog.yaml."
+    )
     statuses: Statuses = Field(default_factory=Statuses)
     required: dict[str, list[str]] = Field(
         default_factory=_default_required,
@@ -334,13 +336,13 @@ class BacklogDir(BaseModel):
 
 def find_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` that holds backlog.yaml."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise NotFoundError(
-        f"no {CONFIG_NAME} in {start} or any folder above it; run 'backlogctl init' to create a backlog"
-    )
+    root = nearest(start)
+    if root is None:
+        raise NotFoundError(
+            f"no {CONFIG_NAME} in {start.resolve()} or any folder above it; "
+            "run 'backlogctl init' to create a backlog"
+        )
+    return root
 
 
 def parse_config(data: Any, path: Path, text: str | None = None) -> Config:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from backlogctl.history.renumbering import follow
-from backlogctl.history.snapshot import LAST_REVIEW, last_review
-from backlogctl.history.trail import Trail
+
+# The configuration, the model and the rest of the history code (snapshot,
+# trail) are imported inside the functions: `item_history` starts git's walk
+# before it imports them (see history.early).
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ class BacklogChanges:
     """Things the reader should know, printed to stderr (not part of the JSON)."""
 
 
-def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistory:
+def item_history(root: Path, item_id: str, *, until: str = "HEAD", walk_first: bool = False) -> ItemHistory:
     """Every field change of one item, credited to the commit that made it, oldest first.
 
     Branch commits keep their author, date and message; a merge is credited
@@ -64,16 +67,32 @@ def item_history(root: Path, item_id: str, *, until: str = "HEAD") -> ItemHistor
     Git walks only the files named for the id (``<id>-*.yaml``, following
     moves); when no such file exists at ``until`` (a deleted item, a misnamed
     file) or they hold no change of that id, it walks the whole items folder.
+
+    ``walk_first``: start that walk before the configuration is read, so the
+    rest is worked out while git walks (`history.early`; for one item per
+    command, not for loops over many items, where each call would look up the
+    repository and HEAD once more).
     """
     from backlogctl.errors import NotFoundError
+    from backlogctl.history.early import start_item_walk
 
-    with Trail(root) as trail:
+    # git walks the item's files while the configuration, the cache and the
+    # rest are read; Trail takes that walk only if it is the one it would start.
+    started = start_item_walk(root, item_id) if walk_first and until == "HEAD" else None
+    with contextlib.ExitStack() as stack:
+        if started is not None:
+            stack.callback(started.close)
+        from backlogctl.history.cache import history_key
+        from backlogctl.history.trail import Trail
+
+        trail = stack.enter_context(Trail(root, started))
         tip = trail.resolve(until)
         # A result depends only on the commits, the folder and this version: cached as a whole.
-        key = f"history\x1f{trail.folder}\x1f{item_id.upper()}\x1f{tip}"
+        key = history_key(trail.folder, item_id, tip)
         cached = trail.cache.result(key)
         if isinstance(cached, ItemHistory):
             return follow(root, cached)
+        trail.start_reader()  # while git walks
         changes: list[Change] = []
         for commits in (trail.item_commits(tip, item_id), None):
             if commits is None and changes:
@@ -102,6 +121,8 @@ def backlog_changes(root: Path, since: str | None = None, until: str = "HEAD") -
     ``since`` None means the last review when there is one, else the beginning.
     """
     from backlogctl.errors import NotFoundError
+    from backlogctl.history.snapshot import LAST_REVIEW, last_review
+    from backlogctl.history.trail import Trail
 
     with Trail(root) as trail:
         tip = trail.resolve(until)

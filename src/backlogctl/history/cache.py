@@ -36,6 +36,11 @@ TABLES = {
 }
 
 
+def history_key(folder: str, item_id: str, tip: str) -> str:
+    """The key of `history`'s result for one id: it depends only on the items folder and the commits."""
+    return f"history\x1f{folder}\x1f{item_id.upper()}\x1f{tip}"
+
+
 def _salt() -> str:
     """Everything that can change an answer besides the commits: our version, git options, the parser."""
     from backlogctl.history.git import OPTIONS
@@ -141,6 +146,10 @@ class HistoryCache:
             return pickle.loads(rows[0][0]) if rows else None
         except _ERRORS:
             return None
+
+    def has_result(self, key: str) -> bool:
+        """Whether a finished result is stored under ``key`` (without reading it)."""
+        return bool(self._read("SELECT 1 FROM results WHERE repo = ? AND key = ?", (key,)))
 
     def store_result(self, key: str, value: Any) -> None:
         try:

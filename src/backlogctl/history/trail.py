@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from backlogctl.history.cache import HistoryCache
+from backlogctl.history.early import StartedWalk, named_files
 from backlogctl.history.git import BlobReader, Repo, require_history
 from backlogctl.history.snapshot import item_files, parse_blob, resolve_in
 from backlogctl.history.walk import CommitInfo, FileChange, LogStream, diff, log, raw_entries, same
@@ -42,7 +43,8 @@ class Pair(NamedTuple):
 class Trail:
     """Walks one backlog's history with a blob reader and the cache."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, started: StartedWalk | None = None) -> None:
+        """``started``: `item_commits`' walk if `history.early` started it (taken only if it fits)."""
         from backlogctl import config as config_module
 
         self.backlog_dir = config_module.load(root)
@@ -64,6 +66,9 @@ class Trail:
         self._early: dict[str, tuple[CommitInfo, list[Pair], list[FieldEdit]]] = {}
         """Changes worked out while git walked, by sha: the commit, its pairs then, its field changes."""
         self._by_id: dict[tuple[str, str], tuple[str | None, str | None] | None] = {}
+        self._started = started
+        if started is not None:
+            self._walks.append(started.stream)
 
     def __enter__(self) -> Trail:
         return self
@@ -80,6 +85,10 @@ class Trail:
         if self._reader is None:
             self._reader = BlobReader(self.repo)
         return self._reader
+
+    def start_reader(self) -> None:
+        """Start the blob reader (git cat-file) now, e.g. while git walks, rather than when first needed."""
+        _ = self.reader
 
     def resolve(self, rev: str) -> str:
         return resolve_in(self.repo, rev, self.backlog_dir.config.review.tag_prefix)
@@ -357,10 +366,11 @@ class Trail:
         ``git log -- PATH``). Where such a file was added, a file of the same id
         deleted in that commit is a move, and the walk continues below it.
         """
-        paths = set(self._named(tip, item_id))
+        started = self._take_started(tip, item_id)
+        paths = set(started.paths if started else self._named(tip, item_id))
         if not paths:
             return None
-        found = log(self.repo, tip, self.items_dir, paths=sorted(paths))
+        found = list(started.stream) if started else log(self.repo, tip, self.items_dir, paths=sorted(paths))
         checked: set[str] = set()
         while True:
             move = self._newest_move(found, item_id, paths, checked)
@@ -378,16 +388,17 @@ class Trail:
             below = log(self.repo, f"{moved.sha}^", self.items_dir, paths=sorted(walked))
             found = [*below, moved, *found[at + 1 :]]
 
+    def _take_started(self, tip: str, item_id: str) -> StartedWalk | None:
+        """The early walk if it is the one `item_commits` would start for ``tip``; else it is stopped."""
+        started, self._started = self._started, None
+        if started is None or started.fits(self.repo, tip, self.items_dir, item_id):
+            return started
+        started.close()
+        return None
+
     def _named(self, tip: str, item_id: str) -> list[str]:
         """Repository paths of the item files at ``tip`` whose names start with the id."""
-        listing = self.repo.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", tip, "--", self.folder)
-        lead, cut = item_id.lower(), len(self.repo.prefix)
-        named = []
-        for name in listing.decode("utf-8", "replace").split("\0"):
-            base = name.rsplit("/", 1)[-1].lower()
-            if base.startswith((f"{lead}-", f"{lead}.")) and self.is_item(name[cut:]):
-                named.append(name)
-        return named
+        return named_files(self.repo, tip, self.items_dir, item_id)
 
     def _newest_move(
         self, found: list[CommitInfo], item_id: str, paths: set[str], checked: set[str]

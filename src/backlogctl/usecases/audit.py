@@ -36,7 +36,7 @@ def item_history(start: Path, item_id: str) -> ItemHistory:
         from backlogctl.errors import InputError
 
         raise InputError(f"{item_id!r} is not an item id; ids look like AI-7 (see 'backlogctl list')")
-    return audit.item_history(start, item_id)
+    return audit.item_history(start, item_id, walk_first=True)
 
 
 def changes(

@@ -1,0 +1,125 @@
+"""git's walk of one item's files, started before the configuration is read.
+
+Most of `history ID` is one ``git log -- PATHS`` (see `Trail.item_commits`).
+That walk needs only the repository, the tip and the files named for the id,
+and those need only the items folder: reading and validating backlog.yaml
+(pydantic, the model, the YAML reader), the cache and the rest of the history
+code change nothing about it. So the walk is started from the items folder as
+backlog.yaml's text names it, and all of that is imported and worked out on
+the other core while git walks.
+
+The guess never decides an answer: `Trail` takes the walk only when the
+repository, the tip, the items folder and the id are the ones it works out
+itself from the validated configuration, and stops it otherwise. Anything
+unusual (no backlog.yaml, an items folder written in a way the guess does not
+read, not a repository, no commits) gives no early walk, and the command finds
+and reports everything as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from backlogctl.errors import BacklogError
+from backlogctl.history.git import Repo, locate
+from backlogctl.history.walk import LogStream
+from backlogctl.ids import is_item_path
+from backlogctl.rootdir import CONFIG_NAME, DEFAULT_ITEMS_DIR, nearest
+
+# One top-level line ``items_dir: NAME`` with a plain NAME, perhaps a comment after a space.
+_ITEMS_DIR_LINE = re.compile(
+    rb"^items_dir[ \t]*:[ \t]*([A-Za-z0-9_][A-Za-z0-9_./-]*)(?:[ \t]+#[^\r\n]*)?[ \t]*\r?$", re.MULTILINE
+)
+_READ_AT_MOST = 1 << 20
+
+
+@dataclass(eq=False)
+class StartedWalk:
+    """git walking the files named for ``item_id`` at ``tip``, with the items folder it was started for."""
+
+    repo: Repo
+    tip: str
+    items_dir: str
+    item_id: str
+    paths: list[str]
+    """Repository paths of the files named for the id at the tip (what git walks)."""
+    stream: LogStream
+
+    def fits(self, repo: Repo, tip: str, items_dir: str, item_id: str) -> bool:
+        """Whether this is the walk `Trail.item_commits` starts for these (then its paths are too)."""
+        here = (self.repo.top, self.repo.git_dir, self.repo.prefix, self.tip, self.items_dir, self.item_id)
+        return here == (repo.top, repo.git_dir, repo.prefix, tip, items_dir, item_id)
+
+    def close(self) -> None:
+        """Stop git if it still walks (nothing is left behind if the walk was not taken)."""
+        self.stream.close()
+
+
+def start_item_walk(start: Path, item_id: str) -> StartedWalk | None:
+    """Start the walk of ``item_id``'s files at HEAD from backlog.yaml's text; None when unsure.
+
+    Nothing here is reported: a failure or a doubt gives None and the command
+    then runs, and reports errors, exactly as it would without the early walk.
+    """
+    root = nearest(start)
+    if root is None:
+        return None
+    try:
+        with open(root / CONFIG_NAME, "rb") as file:
+            items_dir = items_dir_named(file.read(_READ_AT_MOST))
+        if items_dir is None:
+            return None
+        repo = locate(root)
+        tip = repo.text("rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}")
+        if _answered(repo, tip, items_dir, item_id):
+            return None  # the cache has the answer: no walk
+        paths = named_files(repo, tip, items_dir, item_id)
+        if not paths:
+            return None
+        stream = LogStream(repo, tip, items_dir, paths=sorted(paths))
+    except (OSError, BacklogError):
+        return None
+    return StartedWalk(repo, tip, items_dir, item_id, paths, stream)
+
+
+def _answered(repo: Repo, tip: str, items_dir: str, item_id: str) -> bool:
+    """Whether the cache holds `item_history`'s result for these (looked up only when the cache is on)."""
+    from backlogctl import cache
+
+    if not cache.enabled():
+        return False
+    from backlogctl.history.cache import HistoryCache, history_key
+
+    stored = HistoryCache(repo.git_dir)
+    try:
+        return stored.has_result(history_key(repo.path_in_repo(items_dir), item_id, tip))
+    finally:
+        stored.close()
+
+
+def items_dir_named(config_text: bytes) -> str | None:
+    """The items folder backlog.yaml's text names on one plain top-level line; None if it is not that simple.
+
+    A guess for the early walk only (`Trail` checks it against the validated configuration).
+    """
+    if b"items_dir" not in config_text:
+        return DEFAULT_ITEMS_DIR
+    found = _ITEMS_DIR_LINE.findall(config_text)
+    if len(found) != 1 or config_text.count(b"items_dir") != 1:
+        return None
+    return str(found[0].decode("ascii"))
+
+
+def named_files(repo: Repo, tip: str, items_dir: str, item_id: str) -> list[str]:
+    """Repository paths of the item files at ``tip`` whose names start with the id (``<id>-<slug>.yaml``)."""
+    folder = repo.path_in_repo(items_dir)
+    listing = repo.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", tip, "--", folder)
+    lead, cut = item_id.lower(), len(repo.prefix)
+    named = []
+    for name in listing.decode("utf-8", "replace").split("\0"):
+        base = name.rsplit("/", 1)[-1].lower()
+        if base.startswith((f"{lead}-", f"{lead}.")) and is_item_path(name[cut:], items_dir):
+            named.append(name)
+    return named
