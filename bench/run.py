@@ -57,7 +57,7 @@ class Figure:
 def measure(
     argv: list[str], cwd: Path, env: dict[str, str], runs: int, before: list[str] | None = None
 ) -> Figure:
-    """Median wall time of ``runs`` runs after one warm-up; peak RSS of the child."""
+    """Median wall time and peak RSS of ``runs`` runs of the child after one warm-up."""
     times: list[float] = []
     peak = 0.0
     ok = True
@@ -81,9 +81,9 @@ def measure(
         code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1):
             ok, note = False, f"exit {code}"
-        if attempt:
+        if attempt:  # the warm-up fills caches and bytecode: neither its time nor its memory counts
             times.append(elapsed)
-        peak = max(peak, usage.ru_maxrss / 1024)
+            peak = max(peak, usage.ru_maxrss / 1024)
     return Figure(statistics.median(times), peak, ok, note)
 
 
