@@ -57,7 +57,7 @@ class Figure:
 def measure(
     argv: list[str], cwd: Path, env: dict[str, str], runs: int, before: list[str] | None = None
 ) -> Figure:
-    """Median wall time of ``runs`` runs after one warm-up; peak RSS of the child."""
+    """Median wall time and peak RSS of ``runs`` runs of the child after one warm-up."""
     times: list[float] = []
     peak = 0.0
     ok = True
@@ -81,9 +81,9 @@ def measure(
         code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1):
             ok, note = False, f"exit {code}"
-        if attempt:
+        if attempt:  # the warm-up fills caches and bytecode: neither its time nor its memory counts
             times.append(elapsed)
-        peak = max(peak, usage.ru_maxrss / 1024)
+            peak = max(peak, usage.ru_maxrss / 1024)
     return Figure(statistics.median(times), peak, ok, note)
 
 
@@ -312,14 +312,8 @@ def run(
         n = history_items
         root = generate(workdir / f"history-{n}", n, commits=commits, branches=200)
         size = f"{n:,} items, {commits:,} commits"
-        log_floor = measure(
-            ["git", "log", "--raw", "--no-renames", "--format=%H %an %aI %s"], root, env, runs
-        )
-        row(size, "floor: git log --raw", log_floor)
         first = sorted((root / "items").rglob("AI-1-*.yaml"))
         target = first[0].relative_to(root).as_posix() if first else "items"
-        path_floor = measure(["git", "log", "--raw", "--format=%H %an %aI %s", "--", target], root, env, runs)
-        row(size, "floor: git log -- PATH", path_floor)
         since = subprocess.run(
             ["git", "rev-list", "--max-parents=0", "main"],
             cwd=root,
@@ -327,28 +321,28 @@ def run(
             text=True,
             check=False,
         ).stdout.strip()
-        row(
-            size,
-            "changes --since ROOT cold",
-            measure(cli("changes", "--since", since, "--format", "json"), root, cold, runs),
-            "git log --raw",
-            log_floor,
-        )
-        row(
-            size,
-            "changes --since ROOT warm",
-            measure(cli("changes", "--since", since, "--format", "json"), root, env, runs),
-            "git log --raw",
-            log_floor,
-        )
-        for label, environment in (("cold", cold), ("warm", env)):
-            row(
-                size,
-                f"history AI-1 {label}",
-                measure(cli("history", "AI-1", "--format", "json"), root, environment, runs),
-                "git log -- PATH",
-                path_floor,
-            )
+        changes = cli("changes", "--since", since, "--format", "json")
+        history = cli("history", "AI-1", "--format", "json")
+        # Each command next to its floor in turns (floor, cold, floor, cold, ...): load on the
+        # shared machine hits both alike; warm runs follow, once the caches are filled.
+        walks = {
+            "log floor": (["git", "log", "--raw", "--no-renames", "--format=%H %an %aI %s"], env),
+            "changes cold": (changes, cold),
+            "path floor": (["git", "log", "--raw", "--format=%H %an %aI %s", "--", target], env),
+            "history cold": (history, cold),
+        }
+        figures: dict[str, list[Figure]] = {name: [] for name in walks}
+        for _ in range(runs):
+            for name, (argv, environment) in walks.items():
+                figures[name].append(measure(argv, root, environment, 1))
+        turned = {name: median_figure(found) for name, found in figures.items()}
+        log_floor, path_floor = turned["log floor"], turned["path floor"]
+        row(size, "floor: git log --raw", log_floor)
+        row(size, "floor: git log -- PATH", path_floor)
+        row(size, "changes --since ROOT cold", turned["changes cold"], "git log --raw", log_floor)
+        row(size, "changes --since ROOT warm", measure(changes, root, env, runs), "git log --raw", log_floor)
+        row(size, "history AI-1 cold", turned["history cold"], "git log -- PATH", path_floor)
+        row(size, "history AI-1 warm", measure(history, root, env, runs), "git log -- PATH", path_floor)
         created = root / "items"
         clean = ["sh", "-c", f"rm -f {created}/AI-*-bench-new.yaml"]
         for label, environment in (("cold", cold), ("warm", env)):
