@@ -24,7 +24,7 @@ from pathlib import Path
 
 from backlogctl.errors import BacklogError
 from backlogctl.history.git import Repo, locate
-from backlogctl.history.walk import LogStream
+from backlogctl.history.walk import PathWalk
 from backlogctl.ids import is_item_path
 from backlogctl.rootdir import CONFIG_NAME, DEFAULT_ITEMS_DIR, nearest
 
@@ -45,7 +45,7 @@ class StartedWalk:
     item_id: str
     paths: list[str]
     """Repository paths of the files named for the id at the tip (what git walks)."""
-    stream: LogStream
+    stream: PathWalk
 
     def fits(self, repo: Repo, tip: str, items_dir: str, item_id: str) -> bool:
         """Whether this is the walk `Trail.item_commits` starts for these (then its paths are too)."""
@@ -78,7 +78,7 @@ def start_item_walk(start: Path, item_id: str) -> StartedWalk | None:
         paths = named_files(repo, tip, items_dir, item_id)
         if not paths:
             return None
-        stream = LogStream(repo, tip, items_dir, paths=sorted(paths))
+        stream = PathWalk(repo, tip, items_dir, sorted(paths))
     except (OSError, BacklogError):
         return None
     return StartedWalk(repo, tip, items_dir, item_id, paths, stream)
