@@ -24,7 +24,7 @@ from pathlib import Path
 
 from backlogctl.errors import BacklogError
 from backlogctl.history.git import Repo, locate
-from backlogctl.history.walk import PathWalk
+from backlogctl.history.walk import PathWalk, date_order
 from backlogctl.ids import is_item_path
 from backlogctl.rootdir import CONFIG_NAME, DEFAULT_ITEMS_DIR, nearest
 
@@ -57,12 +57,46 @@ class StartedWalk:
         self.stream.close()
 
 
+_ahead: tuple[Path, str, StartedWalk | None] | None = None
+"""The walk `start_ahead` started, with the folder and id it was started for."""
+
+
+def start_ahead(start: Path, item_id: str) -> None:
+    """Start `start_item_walk` before the command line is read (`backlogctl.__main__`).
+
+    typer, click and the command's options take ~0.1 s to import and parse;
+    git walks meanwhile. `start_item_walk` hands the walk over when the
+    command asks for the same folder and id; `drop_ahead` stops it otherwise.
+    """
+    global _ahead
+    drop_ahead()
+    _ahead = (start, item_id, start_item_walk(start, item_id))
+
+
+def drop_ahead() -> None:
+    """Stop the walk `start_ahead` started if no command took it."""
+    global _ahead
+    if _ahead is not None:
+        _start, _item_id, started = _ahead
+        _ahead = None
+        if started is not None:
+            started.close()
+
+
 def start_item_walk(start: Path, item_id: str) -> StartedWalk | None:
     """Start the walk of ``item_id``'s files at HEAD from backlog.yaml's text; None when unsure.
 
     Nothing here is reported: a failure or a doubt gives None and the command
     then runs, and reports errors, exactly as it would without the early walk.
     """
+    global _ahead
+    if _ahead is not None:
+        ahead_start, ahead_id, started = _ahead
+        _ahead = None
+        if (ahead_start, ahead_id) == (start, item_id):
+            return started  # a walk started for these, or the same answer: none to start
+        if started is not None:
+            started.close()
     root = nearest(start)
     if root is None:
         return None
@@ -75,10 +109,16 @@ def start_item_walk(start: Path, item_id: str) -> StartedWalk | None:
         tip = repo.text("rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}")
         if _answered(repo, tip, items_dir, item_id):
             return None  # the cache has the answer: no walk
-        paths = named_files(repo, tip, items_dir, item_id)
+        order = date_order(repo, tip)  # git lists the commits while the files are looked up
+        try:
+            paths = named_files(repo, tip, items_dir, item_id)
+        except BaseException:
+            order.close()
+            raise
         if not paths:
+            order.close()
             return None
-        stream = PathWalk(repo, tip, items_dir, sorted(paths))
+        stream = PathWalk(repo, tip, items_dir, sorted(paths), order=order)
     except (OSError, BacklogError):
         return None
     return StartedWalk(repo, tip, items_dir, item_id, paths, stream)

@@ -151,6 +151,11 @@ SPLIT_AT = 1_000
 """Commits from which `PathWalk` runs git's walk as two processes, one per core."""
 
 
+def date_order(repo: Repo, tip: str) -> Output:
+    """``git rev-list --date-order TIP`` started: the commits reachable from ``tip`` in `PathWalk`'s order."""
+    return Output(repo, "rev-list", "--date-order", tip)
+
+
 class PathWalk:
     """`LogStream` limited to ``paths``, as two git processes when the history is long.
 
@@ -177,22 +182,38 @@ class PathWalk:
     """
 
     def __init__(
-        self, repo: Repo, tip: str, items_dir: str, paths: list[str], split_at: int = SPLIT_AT
+        self,
+        repo: Repo,
+        tip: str,
+        items_dir: str,
+        paths: list[str],
+        split_at: int = SPLIT_AT,
+        order: Output | None = None,
     ) -> None:
+        """``order``: `date_order` of ``tip`` if the caller started it already (it is used up here)."""
         self._walks: list[LogStream] = []
         self._order: bytes = b""
         if split_at:
-            order = repo.run("rev-list", "--date-order", tip)
-            if order.count(b"\n") >= split_at:
-                self._order = order
+            listing = order or date_order(repo, tip)
+            with listing:
+                found = b"".join(listing.chunks())
+                listing.finish()
+            if found.count(b"\n") >= split_at:
+                self._order = found
+        elif order is not None:
+            order.close()
         if not self._order:
             self._walks.append(LogStream(repo, tip, items_dir, paths=paths))
             return
         width = self._order.index(b"\n") + 1  # one object name and a newline a line
         middle = len(self._order) // width // 2 * width
         split = self._order[middle : middle + width - 1].decode("ascii")
-        self._walks.append(LogStream(repo, split, items_dir, paths=paths))
-        self._walks.append(LogStream(repo, tip, items_dir, exclude=split, paths=paths))
+        try:
+            self._walks.append(LogStream(repo, split, items_dir, paths=paths))
+            self._walks.append(LogStream(repo, tip, items_dir, exclude=split, paths=paths))
+        except BaseException:
+            self.close()
+            raise
 
     def __iter__(self) -> Iterator[CommitInfo]:
         if not self._order:
