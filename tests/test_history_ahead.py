@@ -211,3 +211,25 @@ def test_a_walk_for_another_id_is_stopped(history_backlog: Path) -> None:
     assert early.start_item_walk(history_backlog, "AI-2") is None  # deleted at HEAD: nothing to walk
     assert not started.stream.running()
     assert early._ahead is None
+
+
+NAME_PARTS = ["AI-1", "ai-1", "Ai-1", "AI-10", "AI-1x", "xAI-1", "AI-1.", "AI-1-", "a", "sub", "AI-2", "é"]
+NAME_PARTS.append("AI-1-é")
+Part = tuple[str, str]
+ENDS = ["-x.yaml", ".yaml", "", "-a.yml", "/AI-1-z.yaml", "-AI-1-q.yaml"]
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(NAME_PARTS), st.sampled_from(ENDS)), min_size=1, max_size=3),
+        max_size=8,
+    ),
+    st.sampled_from(["ai-1", "ai-2", "ai-10"]),
+)
+def test_the_files_named_for_an_id_are_found_in_one_scan(parts: list[list[Part]], lead: str) -> None:
+    """`early._named_in` finds what reading the listing name by name finds."""
+    names = ["items/" + "/".join(part + end for part, end in name) for name in parts]
+    listing = "\0".join(names).encode()
+    starts = (f"{lead}-", f"{lead}.")
+    expected = [name for name in names if name.rsplit("/", 1)[-1].lower().startswith(starts)]
+    assert list(early._named_in(listing, lead.encode())) == expected

@@ -149,6 +149,12 @@ class LogStream:
 
 SPLIT_AT = 1_000
 """Commits from which `PathWalk` runs git's walk as two processes, one per core."""
+SPLIT_POINT = 0.4
+"""Where M sits in the newest-first list: a backlog grows, so its newer commits cost git more to diff.
+
+On the bench's history (10,000 commits, the backlog growing to 10,000 items) the
+halves cost git 0.40 s and 0.57 s of CPU with M in the middle, 0.55 s and 0.47 s at 35 %.
+"""
 
 
 def date_order(repo: Repo, tip: str) -> Output:
@@ -178,7 +184,7 @@ class PathWalk:
     tip (the paths only decide which of them are shown), so the commits of
     both halves are put in the order of ``git rev-list --date-order TIP``,
     oldest first as ``--reverse`` gives them. That list is also where M comes
-    from: the commit halfway down it.
+    from (`SPLIT_POINT`).
     """
 
     def __init__(
@@ -206,7 +212,7 @@ class PathWalk:
             self._walks.append(LogStream(repo, tip, items_dir, paths=paths))
             return
         width = self._order.index(b"\n") + 1  # one object name and a newline a line
-        middle = len(self._order) // width // 2 * width
+        middle = int(len(self._order) // width * SPLIT_POINT) * width
         split = self._order[middle : middle + width - 1].decode("ascii")
         try:
             self._walks.append(LogStream(repo, split, items_dir, paths=paths))
