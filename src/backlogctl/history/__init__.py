@@ -9,8 +9,9 @@ needs only `git` does not pay for pydantic and the backlog model.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from backlogctl import lazy_exports
 
 if TYPE_CHECKING:
     from backlogctl.history.branches import branch_highest_ids
@@ -37,27 +38,27 @@ if TYPE_CHECKING:
         titles_at,
     )
 
-_HOMES = {
-    "Revision": "snapshot",
-    "backlog_at": "snapshot",
-    "backlog_of": "snapshot",
-    "branch_highest_ids": "branches",
-    "commit_change": "commit",
-    "commit_files": "commit",
-    "ensure_can_commit": "commit",
-    "ensure_clean": "commit",
-    "full_message": "commit",
-    "hook_lints": "commit",
-    "messages": "commit",
-    "resolve": "snapshot",
-    "resolve_revision": "snapshot",
-    "tag_exists": "commit",
-    "tag_review": "commit",
-    "titles_at": "snapshot",
-    "uncommitted_items": "commit",
-    "uncommitted_marks": "commit",
-    "why_of": "commit",
-}
+__getattr__ = lazy_exports(
+    globals(),
+    {
+        "branches": ("branch_highest_ids",),
+        "commit": (
+            "commit_change",
+            "commit_files",
+            "ensure_can_commit",
+            "ensure_clean",
+            "full_message",
+            "hook_lints",
+            "messages",
+            "tag_exists",
+            "tag_review",
+            "uncommitted_items",
+            "uncommitted_marks",
+            "why_of",
+        ),
+        "snapshot": ("Revision", "backlog_at", "backlog_of", "resolve", "resolve_revision", "titles_at"),
+    },
+)
 
 __all__ = [
     "Revision",
@@ -80,12 +81,3 @@ __all__ = [
     "uncommitted_marks",
     "why_of",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'backlogctl.history' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"backlogctl.history.{home}"), name)
-    globals()[name] = value
-    return value

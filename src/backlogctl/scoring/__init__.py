@@ -11,10 +11,11 @@ needs `explain_item`) does not load stability's draws or the movement.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from backlogctl import lazy_exports
 
 if TYPE_CHECKING:
     from backlogctl.scoring.explain import explain, explain_item
@@ -24,15 +25,17 @@ if TYPE_CHECKING:
     from backlogctl.scoring.ranking import Ranked, Ranking, rank, rank_with
     from backlogctl.scoring.stability import Stability, stability
 
-_HOMES = {
-    "explain": ("explain", "explain_item"),
-    "formula": ("EvaluationError", "Formula", "FormulaError", "parse"),
-    "models": ("Compiled", "Score", "Term", "compile_model", "inputs", "score", "select"),
-    "movement": ("movement",),
-    "ranking": ("Ranked", "Ranking", "rank", "rank_with"),
-    "stability": ("Stability", "stability"),
-}
-_HOME = {name: module for module, names in _HOMES.items() for name in names}
+__getattr__ = lazy_exports(
+    globals(),
+    {
+        "explain": ("explain", "explain_item"),
+        "formula": ("EvaluationError", "Formula", "FormulaError", "parse"),
+        "models": ("Compiled", "Score", "Term", "compile_model", "inputs", "score", "select"),
+        "movement": ("movement",),
+        "ranking": ("Ranked", "Ranking", "rank", "rank_with"),
+        "stability": ("Stability", "stability"),
+    },
+)
 
 __all__ = [
     "Compiled",
@@ -58,22 +61,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
 class _Package(types.ModuleType):
     """``scoring.explain``, ``scoring.movement`` and ``scoring.stability`` stay the functions
     after their modules of the same names are imported: the import system binds a submodule
     to its name in the package, which would hide the function (the modules stay in sys.modules)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if not (isinstance(value, types.ModuleType) and name in _HOME):
+        if not (isinstance(value, types.ModuleType) and name in __all__):
             super().__setattr__(name, value)
 
 

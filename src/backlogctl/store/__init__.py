@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backlogctl import lazy_exports
 from backlogctl.errors import ConfigError, InputError
 from backlogctl.store.read import (
     ItemNames,
@@ -29,16 +30,8 @@ from backlogctl.store.write import BOM, create, folder_lock, replace, restore
 if TYPE_CHECKING:
     from backlogctl.store.edit import key_lines, remove_value, set_value, set_values
 
-_EDITS = frozenset({"key_lines", "remove_value", "set_value", "set_values"})
+__getattr__ = lazy_exports(globals(), {"edit": ("key_lines", "remove_value", "set_value", "set_values")})
 """Names of `store.edit`, imported on first use: commands that only read (`show`) never load it."""
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EDITS:
-        from backlogctl.store import edit
-
-        return getattr(edit, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
