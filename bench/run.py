@@ -368,6 +368,11 @@ def _one_item_rows(
         for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "backlog"]):
             git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *args]
             subprocess.run(git, cwd=copy, check=True, capture_output=True)
+    # As in a real backlog, the items folder last changed more than the names index's racy
+    # seconds ago (2): otherwise a fresh copy's first runs cannot store the index at all.
+    settled = (copy / "items").stat().st_mtime + 2.5 - time.time()
+    if settled > 0:
+        time.sleep(settled)
     # An item in the middle whose effort is not 5 yet, so that `set` writes.
     number = n // 2
     while True:

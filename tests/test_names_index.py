@@ -210,3 +210,131 @@ def test_random_changes_keep_the_answers_of_the_cache_off(
             age(folder)
         wanted = [f"AI-{rng.randrange(1, 30)}" for _ in range(3)]
         same_answers(example, monkeypatch, wanted)
+
+
+def witnessed(folder: Path) -> bool:
+    """Whether `names.Witness` can watch ``folder`` here (Linux, a local file system)."""
+    import sys
+
+    return sys.platform.startswith("linux") and names._local(os.stat(folder).st_dev)
+
+
+def set_effort(root: Path, item_id: str, value: int) -> None:
+    from backlogctl import editing
+
+    editing.set_fields(root, item_id, [f"scores.effort={value}"])
+
+
+def test_a_set_keeps_the_index_fresh_across_its_own_rename(
+    example: Path, trusted: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = example / "items"
+    if not witnessed(folder):
+        pytest.skip("no inotify on a local file system here: the next command lists, as before")
+    age(folder)
+    assert not indexed(example)
+    assert indexed(example)
+    before = os.stat(folder)
+    for value in (8, 13, 20):
+        set_effort(example, "AI-3", value)
+        assert os.stat(folder).st_mtime_ns != before.st_mtime_ns  # the rename changed the folder
+        assert indexed(example)  # and yet the index is fresh: only our rename happened
+    same_answers(example, monkeypatch, ["AI-3", "AI-4"])
+    assert answer(example, "AI-3")[0].startswith("items/AI-3-")
+
+
+FOREIGN = ["add a file", "duplicate the id", "remove a file", "rename a file", "add a sub-folder"]
+
+
+def foreign_change(folder: Path, change: str) -> None:
+    """What another process (git checkout, an editor) might do to the items folder."""
+    other = next(folder.glob("AI-4-*.yaml"))
+    if change == "add a file":
+        text = other.read_text(encoding="utf-8").replace("id: AI-4", "id: AI-41")
+        (folder / "AI-41-added.yaml").write_text(text, encoding="utf-8")
+    elif change == "duplicate the id":
+        (folder / "AI-3-copy.yaml").write_bytes(next(folder.glob("AI-3-*.yaml")).read_bytes())
+    elif change == "remove a file":
+        other.unlink()
+    elif change == "rename a file":
+        other.rename(folder / "AI-4-renamed.yaml")
+    elif change == "add a sub-folder":
+        (folder / "team").mkdir()
+        text = other.read_text(encoding="utf-8").replace("id: AI-4", "id: AI-42")
+        (folder / "team" / "AI-42-deep.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("when", ["before our rename", "after our rename, same tick"])
+@pytest.mark.parametrize("change", FOREIGN)
+def test_a_foreign_change_during_a_set_is_seen_by_the_next_command(
+    example: Path, trusted: None, monkeypatch: pytest.MonkeyPatch, change: str, when: str
+) -> None:
+    """Another process changes the folder while `set` writes: its own rename must not hide that."""
+    from backlogctl.store import write
+
+    folder = example / "items"
+    age(folder)
+    indexed(example)
+    assert indexed(example)
+    real_write = write.write_atomic
+
+    def with_a_foreign_change(path: Path, data: bytes, mode: int, owner: Any = None) -> None:
+        if when == "before our rename":
+            foreign_change(folder, change)
+            real_write(path, data, mode, owner)
+        else:
+            real_write(path, data, mode, owner)
+            ours = os.stat(folder)
+            foreign_change(folder, change)
+            os.utime(folder, ns=(ours.st_atime_ns, ours.st_mtime_ns))  # as if in the same tick
+
+    monkeypatch.setattr(write, "write_atomic", with_a_foreign_change)
+    set_effort(example, "AI-3", 8)
+    monkeypatch.setattr(write, "write_atomic", real_write)
+    assert not indexed(example)  # listed again
+    same_answers(example, monkeypatch, ["AI-3", "AI-4", "AI-41", "AI-42"])
+
+
+@pytest.mark.parametrize("change", FOREIGN)
+def test_a_foreign_change_right_after_a_set_is_seen_by_the_next_command(
+    example: Path, trusted: None, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """The folder's mtime forced back to what `set` left (as a change in the same tick would)."""
+    folder = example / "items"
+    age(folder)
+    indexed(example)
+    set_effort(example, "AI-3", 8)
+    left = os.stat(folder)
+    foreign_change(folder, change)
+    os.utime(folder, ns=(left.st_atime_ns, left.st_mtime_ns))
+    assert not indexed(example)
+    same_answers(example, monkeypatch, ["AI-3", "AI-4", "AI-41", "AI-42"])
+    if change == "duplicate the id":  # and `set` after it finds the same
+        with pytest.raises(BacklogError, match="held by 2 files"):
+            set_effort(example, "AI-3", 13)
+    else:
+        set_effort(example, "AI-3", 13)
+    assert answer(example, "AI-3") == uncached(monkeypatch, lambda: answer(example, "AI-3"))
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [],
+        [(0x100, 0, ".AI-3-x.yaml.abc.tmp"), (0x40, 7, ".AI-3-x.yaml.abc.tmp")],
+        [(0x100, 0, ".AI-3-x.yaml.abc.tmp"), (0x40, 7, ".AI-3-x.yaml.abc.tmp"), (0x80, 8, "AI-3-x.yaml")],
+        [(0x100, 0, ".AI-3-x.yaml.abc.tmp"), (0x40, 7, ".AI-3-x.yaml.def.tmp"), (0x80, 7, "AI-3-x.yaml")],
+        [(0x100, 0, "AI-9-new.yaml"), (0x40, 7, "AI-9-new.yaml"), (0x80, 7, "AI-3-x.yaml")],
+        [
+            (0x100, 0, ".AI-3-x.yaml.abc.tmp"),
+            (0x40, 7, ".AI-3-x.yaml.abc.tmp"),
+            (0x80, 7, "AI-3-x.yaml"),
+            (0x200, 0, "AI-4-y.yaml"),
+        ],
+        None,
+    ],
+)
+def test_only_our_own_temporary_file_and_rename_count_as_ours(events: Any) -> None:
+    ours = [(0x100, 0, ".AI-3-x.yaml.abc.tmp"), (0x40, 7, ".AI-3-x.yaml.abc.tmp"), (0x80, 7, "AI-3-x.yaml")]
+    assert names._only_ours(ours, "AI-3-x.yaml")
+    assert not names._only_ours(events, "AI-3-x.yaml")

@@ -4,9 +4,9 @@ Finding an id's file means knowing the names in the items folder, and listing
 100,000 names takes 0.05-0.2 s. So the listing is kept in the one cache file
 (`backlogctl.cache`), per items folder (by its real path):
 
-- ``name_folders``: each folder the walk lists (relative to the items folder),
-  its identity when it was listed (size, mtime_ns, ctime_ns, inode, device) and
-  its names;
+- ``name_folders``: each folder the walk lists (relative to the items folder)
+  and its identity when it was listed (size, mtime_ns, ctime_ns, inode, device);
+  ``folder_names``: its names (apart, so that a new identity is a small write);
 - ``named``: each name by the id it is named for (`ids.named_id`), so a lookup
   (`Tree.named`) is one query whatever the number of items;
 - ``file_ids``: per folder, each file's identity and the ids in its text, so
@@ -19,8 +19,13 @@ is checked with one ``stat`` per folder, never a listing. A folder whose mtime
 or ctime is within ``RACY_SECONDS`` of its listing is not stored (a second
 change in the same timestamp tick would leave it equal), nor is a tree with a
 symlinked folder or a folder that cannot be listed: those are listed every
-time, as before. A file's ids are reused only while the file's own identity is
-unchanged (an edit in place changes no folder). Callers read the file named for
+time, as before. A command that renames its own file over an item
+(`write.replace`: set, unset, edit, review mark) records the folder's new
+identity itself, without listing, when it can prove nothing else changed the
+folder meanwhile (`Witness`: inotify and the kernel's clock, on Linux's local
+file systems); so each identity stored is one after which any change changes
+the folder's timestamps. A file's ids are reused only while the file's own
+identity is unchanged (an edit in place changes no folder). Callers read the file named for
 an id and confirm the id inside (`backlog.load_ids`), so a stale index could
 only cost a fallback to the whole backlog, never a wrong answer. Nothing is
 read or written under ``BACKLOGCTL_NO_CACHE``; any failure of the cache only
@@ -43,11 +48,12 @@ from backlogctl import cache, ids
 from backlogctl.store import read
 
 TABLES = {
-    "name_folders": "root TEXT, folder TEXT, ident BLOB, names BLOB, PRIMARY KEY (root, folder)",
+    "name_folders": "root TEXT, folder TEXT, ident BLOB, PRIMARY KEY (root, folder)",
+    "folder_names": "root TEXT, folder TEXT, names BLOB, PRIMARY KEY (root, folder)",
     "named": "root TEXT, id TEXT, path TEXT, PRIMARY KEY (root, id, path)",
     "file_ids": "root TEXT, folder TEXT, stamps BLOB, detail BLOB, PRIMARY KEY (root, folder)",
 }
-SALT = "names-3"
+SALT = "names-4"
 RACY_SECONDS = 2
 
 Identity = tuple[int, int, int, int, int]
@@ -184,7 +190,7 @@ class Tree:
         rows = [(key, f.relative, marshal.dumps(f.ident), marshal.dumps(f.names)) for f in self.folders]
 
         def change(db: Any) -> None:
-            old = dict(db.execute("SELECT folder, names FROM name_folders WHERE root = ?", (key,)))
+            old = dict(db.execute("SELECT folder, names FROM folder_names WHERE root = ?", (key,)))
             if old.keys() == {f.relative for f in self.folders} and all(
                 marshal.loads(old[f.relative]) == f.names for f in self.folders
             ):
@@ -194,9 +200,10 @@ class Tree:
                     [(ident, key, rel) for key, rel, ident, _ in rows],
                 )
                 return
-            db.execute("DELETE FROM name_folders WHERE root = ?", (key,))
-            db.execute("DELETE FROM named WHERE root = ?", (key,))
-            db.executemany("INSERT INTO name_folders VALUES (?, ?, ?, ?)", rows)
+            for table in ("name_folders", "folder_names", "named"):
+                db.execute(f"DELETE FROM {table} WHERE root = ?", (key,))
+            db.executemany("INSERT INTO name_folders VALUES (?, ?, ?)", [row[:3] for row in rows])
+            db.executemany("INSERT INTO folder_names VALUES (?, ?, ?)", [(*row[:2], row[3]) for row in rows])
             db.executemany(
                 "INSERT OR IGNORE INTO named VALUES (?, ?, ?)",
                 (
@@ -211,8 +218,13 @@ class Tree:
 
 
 def _stored(db: Any, key: str, names: bool) -> list[tuple[str, bytes, bytes | None]]:
-    column = "names" if names else "NULL"
-    query = f"SELECT folder, ident, {column} FROM name_folders WHERE root = ?"
+    if names:
+        query = (
+            "SELECT f.folder, f.ident, n.names FROM name_folders f"
+            " JOIN folder_names n ON n.root = f.root AND n.folder = f.folder WHERE f.root = ?"
+        )
+    else:
+        query = "SELECT folder, ident, NULL FROM name_folders WHERE root = ?"
     return [(rel, marshal.loads(ident), blob) for rel, ident, blob in db.execute(query, (key,))]
 
 
@@ -375,3 +387,204 @@ def _rescan(
     u_bytes, s_bytes = kept_unsigned.tobytes(), kept_signed.tobytes()
     stamps = marshal.dumps((_digest(kept_names), u_bytes, s_bytes, sorted(union)))
     return stamps, marshal.dumps((kept_names, u_bytes, s_bytes, kept_extra))
+
+
+LOCAL_FILE_SYSTEMS = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs"})
+"""Local file systems: every change to a folder passes through this kernel (so inotify reports it),
+and its timestamps come from the kernel's clock (`CLOCK_REALTIME_COARSE`, or a later fine-grained one)."""
+CLOCK_REALTIME_COARSE = 5
+"""Linux's clock id (the `time` module does not name it): the clock the kernel stamps files with."""
+GRANULARITY_NS = 1_000_000
+"""Timestamps with a part below this are trusted to come from a file system finer than it."""
+_EVENTS = {"create": 0x100, "moved_from": 0x40, "moved_to": 0x80}
+_WATCH = 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800 | 0x01000000 | 0x02000000
+"""IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF, IN_ONLYDIR, IN_DONT_FOLLOW.
+Not IN_ATTRIB: watching it makes the kernel mark every cached entry of the folder (11 ms at 100,000
+names); the folder's own mode and owner are compared instead."""
+
+
+class Witness:
+    """Keeps the names index fresh across a command's own atomic rename, without listing the folder.
+
+    A rename over a file changes its folder's mtime, and one ``stat`` cannot tell
+    "only our rename" from another process adding a file in the same tick (or
+    at any time between the command's check of the index and its rename): so
+    without this the next command lists the whole folder again (0.06-0.2 s at
+    100,000 names). The writer (`write.replace`) instead watches the folder
+    (inotify) from before its rename to after, and records the folder's new
+    identity only when it can prove that nothing but its own rename happened:
+
+    1. ``start``: the watch is added, *then* the folder is stat'ed and must
+       have the identity the index stored. Stored identities are older than the
+       racy seconds, so any change before that ``stat`` would have changed it;
+       any change to the folder's entries after the watch was added is an event.
+    2. The write: `write_atomic` creates a temporary file beside the target
+       (a create event, under its own unique name) and renames it over the
+       target (moved_from, moved_to).
+    3. ``finish``: the folder is stat'ed (its new identity), and we wait until
+       the kernel's clock is past both new timestamps by more than their
+       granularity: from then on any change gives the folder later timestamps,
+       which the next command's ``stat`` sees. A change before that instant was
+       queued as an event: the kernel stamps the folder and queues the event
+       under the folder's lock, and a failed ``link`` of the target onto itself
+       takes that lock, so when it returns every such change has queued its
+       event. The events are then read: only if they are exactly ours, and the
+       folder's identity, mode and owner are still the ones seen, is the new
+       identity stored (and only over the identity checked in step 1).
+
+    Anything else (another event, a lost event, another platform, a network or
+    FUSE file system whose changes need not pass through this kernel, coarse
+    timestamps, any error) stores nothing: the next command lists, as before.
+    """
+
+    def __init__(
+        self, fd: int, folder: str, where: tuple[str, str], before: os.stat_result, tables: cache.Tables
+    ) -> None:
+        self.fd = fd
+        self.folder = folder
+        self.where = where
+        """(root, folder) of its row in ``name_folders``."""
+        self.before = before
+        self.tables: cache.Tables | None = tables
+
+    @classmethod
+    def start(cls, folder: Path) -> Witness | None:
+        """Watch ``folder`` if the index holds it and its identity is still the stored one."""
+        import sys
+
+        if not sys.platform.startswith("linux"):
+            return None
+        tables = None
+        fd = -1
+        try:
+            real = os.path.realpath(folder)
+            if not _local(os.stat(real).st_dev):
+                return None
+            tables = cache.open_tables("names", SALT, TABLES)
+            if tables is None:
+                return None
+            found = tables.read(
+                lambda db: db.execute("SELECT root, folder, ident FROM name_folders").fetchall()
+            )
+            rows = [(key, rel, blob) for key, rel, blob in found or [] if _join(key, rel) == real]
+            if len(rows) != 1:
+                raise LookupError("the index does not hold this folder")
+            key, rel, blob = rows[0]
+            fd = _inotify(real)
+            before = os.stat(real)  # after the watch: a change after this stat is an event
+            if fd < 0 or identity(before) != tuple(marshal.loads(blob)):
+                raise LookupError("not watched, or the folder changed since the index was stored")
+            return cls(fd, real, (key, rel), before, tables)
+        except Exception:
+            if fd >= 0:
+                os.close(fd)
+            if tables is not None:
+                tables.close()
+            return None
+
+    def finish(self, name: str) -> None:
+        """After our rename over ``name``: store the folder's new identity if only that happened."""
+        with contextlib.suppress(Exception):
+            after = identity(os.stat(self.folder))
+            stamps = after[1:3]
+            if after[3:] != identity(self.before)[3:] or any(s % GRANULARITY_NS == 0 for s in stamps):
+                return
+            later = max(stamps) + GRANULARITY_NS
+            while (now := time.clock_gettime_ns(CLOCK_REALTIME_COARSE)) <= later:
+                time.sleep((later - now) / 1e9 + 0.0002)
+            target = os.path.join(self.folder, name)
+            try:
+                os.link(target, target)  # never made (it exists): takes the folder's lock
+                return
+            except FileExistsError:
+                pass
+            if not _only_ours(_events(self.fd), name) or self.tables is None:
+                return
+            last = os.stat(self.folder)
+            if identity(last) != after or _owned(last) != _owned(self.before):
+                return
+            before = identity(self.before)
+
+            def change(db: Any) -> None:  # only over the identity checked in `start`
+                query = "SELECT ident FROM name_folders WHERE root = ? AND folder = ?"
+                row = db.execute(query, self.where).fetchone()
+                if row is not None and tuple(marshal.loads(row[0])) == before:
+                    update = "UPDATE name_folders SET ident = ? WHERE root = ? AND folder = ?"
+                    db.execute(update, (marshal.dumps(after), *self.where))
+
+            self.tables.write(change)
+
+    def close(self) -> None:
+        # Closing an inotify descriptor that held a watch waits for the kernel's grace period
+        # (8-16 ms, whatever the folder); a thread takes that wait beside the end of the command.
+        import threading
+
+        threading.Thread(target=os.close, args=(self.fd,), daemon=True).start()
+        if self.tables is not None:
+            self.tables.close()
+            self.tables = None
+
+
+def _owned(found: os.stat_result) -> tuple[int, int, int]:
+    return (found.st_mode, found.st_uid, found.st_gid)
+
+
+def _local(device: int) -> bool:
+    """Whether the device's file system is in LOCAL_FILE_SYSTEMS (by /proc/self/mountinfo)."""
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+        kinds = {
+            line.split(" - ", 1)[1].split(" ", 1)[0]
+            for line in mounts
+            if line.split(" ", 3)[2] == wanted and " - " in line
+        }
+    return len(kinds) == 1 and kinds <= LOCAL_FILE_SYSTEMS
+
+
+def _inotify(folder: str) -> int:
+    """An inotify descriptor watching ``folder`` (non-blocking), or -1."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = int(libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC))
+    if fd < 0:
+        return -1
+    if libc.inotify_add_watch(fd, os.fsencode(folder), _WATCH) < 0:
+        os.close(fd)
+        return -1
+    return fd
+
+
+def _events(fd: int) -> list[tuple[int, int, str]] | None:
+    """(mask, cookie, name) of each queued event; None if the queue is not fully read."""
+    import struct
+
+    found: list[tuple[int, int, str]] = []
+    while True:
+        try:
+            data = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return found
+        if not data:
+            return None
+        at = 0
+        while at + 16 <= len(data):
+            _, mask, cookie, size = struct.unpack_from("iIII", data, at)
+            name = os.fsdecode(data[at + 16 : at + 16 + size].rstrip(b"\0"))
+            found.append((mask, cookie, name))
+            at += 16 + size
+
+
+def _only_ours(events: list[tuple[int, int, str]] | None, name: str) -> bool:
+    """The events of one temporary file made beside ``name`` and renamed over it, and nothing else."""
+    if not events or events[0][0] != _EVENTS["create"]:
+        return False
+    temp = events[0][2]
+    if not (temp.startswith(f".{name}.") and temp.endswith(".tmp")):
+        return False
+    rest = events[1:]
+    if len(rest) != 2:
+        return False
+    (gone, cookie, source), (came, cookie_to, target) = rest
+    moved = (gone, came) == (_EVENTS["moved_from"], _EVENTS["moved_to"]) and cookie == cookie_to
+    return moved and (source, target) == (temp, name)

@@ -107,7 +107,16 @@ def replace(path: Path, text: str, *, expected: bytes, bom: bool = False) -> Non
                     "the file changed while it was being edited; nothing was written, run the command again",
                     path=path,
                 )
-            write_atomic(target, data, target.stat().st_mode & 0o7777)
+            from backlogctl.store.names import Witness
+
+            witness = Witness.start(target.parent)  # keeps the names index fresh across our rename
+            try:
+                write_atomic(target, data, target.stat().st_mode & 0o7777)
+                if witness is not None:
+                    witness.finish(target.name)
+            finally:
+                if witness is not None:
+                    witness.close()
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}; nothing was changed", path=path) from None
 
