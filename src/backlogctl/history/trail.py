@@ -408,6 +408,8 @@ class Trail:
             commit = found[at]
             if commit.sha in checked or commit.is_merge or not any(f.status == "A" for f in commit.files):
                 continue
+            if not commit.parents:
+                continue  # a root commit moves nothing (and has no first parent to compare with)
             checked.add(commit.sha)
             whole = self._first_parent_diff(commit)
             gone = {
@@ -436,7 +438,7 @@ class Trail:
             "--",
             self.folder,
             check=False,
-        )  # fails for a root commit, which moves nothing
+        )  # a parent git cannot read gives no move, as a root commit has none
         return commit._replace(files=tuple(raw_entries(output, len(self.repo.prefix))))
 
 
