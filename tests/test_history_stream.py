@@ -246,7 +246,7 @@ def test_a_walk_started_for_another_head_is_stopped_and_not_taken(git_backlog: P
     new_head = commit(git_backlog, "Deploy AI-1", day(9), BEN)
     with Trail(git_backlog, started) as trail:
         commits = trail.item_commits(trail.resolve("HEAD"), "AI-1")
-        assert started.stream._output._popen.poll() is not None  # stopped, not left walking
+        assert not started.stream.running()  # stopped, not left walking
     assert commits is not None
     assert commits[-1].sha == new_head
     assert _children() <= before

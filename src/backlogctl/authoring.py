@@ -16,7 +16,7 @@ from backlogctl.backlog import validate
 from backlogctl.config import CONFIG_NAME, BacklogDir, Config
 from backlogctl.errors import InputError
 from backlogctl.fields import FieldSpec
-from backlogctl.model import Item, get_path
+from backlogctl.model import Item, has_path
 from backlogctl.scales import BUILTIN as BUILTIN_SCALES
 from backlogctl.schema import SCHEMA_FILE
 
@@ -57,7 +57,7 @@ def lacking_fields(backlog_dir: BacklogDir) -> list[str]:
     return [
         dotted
         for dotted, _, _ in _declared(backlog_dir.config)
-        if not _has(store.parse(text, Path("t")), dotted)
+        if not has_path(store.parse(text, Path("t")), dotted)
     ]
 
 
@@ -68,7 +68,7 @@ def with_declared_fields(text: str, config: Config) -> str:
         return text
     data = store.parse(text, Path("templates/item.yaml"))
     for dotted, placeholder, comment in declared:
-        if _has(data, dotted):
+        if has_path(data, dotted):
             continue
         text = store.set_value(text, dotted, placeholder)
         line, column = store.key_lines(text)[dotted]
@@ -112,14 +112,6 @@ def _what(spec: FieldSpec, prefix: str) -> str:
         "ids": f"item ids, e.g. [{prefix}-3]",
         "url": "a URL, e.g. https://example.org/page",
     }[spec.type]
-
-
-def _has(data: Any, dotted: str) -> bool:
-    for part in dotted.split("."):
-        if not isinstance(data, dict) or part not in data:
-            return False
-        data = data[part]
-    return True
 
 
 def init(folder: Path, *, name: str = "Model backlog", prefix: str = "AI") -> list[Path]:
@@ -404,22 +396,17 @@ def set_fields(
     file changed by someone else meanwhile is a conflict, not an overwrite.
     ``before_write(old_bytes, new_text)`` may refuse the edit by raising.
     """
+    from backlogctl.editing import assign_values, check_reads_back
+
     document = store.read_document(path)
     data = document.data()
-    text = document.text
-    changes = []
-    for dotted, value in assignments.items():
-        if dotted == "id":
-            raise InputError("the id is fixed at creation and cannot be set", path=path)
-        old = get_path(data, dotted)
-        if old == value and type(old) is type(value):
-            continue
-        text = store.set_value(text, dotted, value)
-        changes.append((dotted, old, value))
+    if "id" in assignments:
+        raise InputError("the id is fixed at creation and cannot be set", path=path)
+    text, changes = assign_values(document.text, data, assignments)
     if not changes:
         return Edit(path, [])
     result = store.parse(text, path)
-    _check_only(data, result, [dotted for dotted, _, _ in changes], assignments, path)
+    check_reads_back(data, result, {dotted: new for dotted, _, new in changes}, [], path)
     if not force:
         _, errors = validate(result, model)
         if errors:
@@ -434,26 +421,6 @@ def set_fields(
         before_write(document.raw, text)
     store.replace(path, text, expected=document.raw, bom=document.bom)
     return Edit(path, changes)
-
-
-def _check_only(before: Any, after: Any, fields: list[str], assignments: dict[str, Any], path: Path) -> None:
-    """The edited text must read back as the old data with only ``fields`` set: never write a surprise."""
-    import copy
-
-    expected = copy.deepcopy(before)
-    for dotted in fields:
-        *parents, leaf = dotted.split(".")
-        node = expected
-        for name in parents:
-            if not isinstance(node.get(name), dict):
-                node[name] = {}
-            node = node[name]
-        node[leaf] = assignments[dotted]
-    if after != expected:
-        raise InputError(
-            "the edit would not read back as intended; nothing was written (please report this file)",
-            path=path,
-        )
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, Any]:

@@ -164,18 +164,26 @@ def set_fields(
     backlog, entry = load_entry(start, item_id)
 
     def edit(text: str, data: Any) -> tuple[str, list[tuple[str, Any, Any]]]:
-        from backlogctl.model import get_path
-
-        changes = []
-        for dotted, value in assignments.items():
-            old = get_path(data, dotted)
-            if old == value and type(old) is type(value):
-                continue
-            text = store.set_value(text, dotted, value)
-            changes.append((dotted, old, value))
-        return text, changes
+        return assign_values(text, data, assignments)
 
     return _apply(backlog, entry, edit, force=force, commit=commit, why=why, expected=assignments)
+
+
+def assign_values(
+    text: str, data: Any, assignments: dict[str, Any]
+) -> tuple[str, list[tuple[str, Any, Any]]]:
+    """``text`` (which reads as ``data``) with each assigned field set, and the (field, old, new) of
+    those that change; a field that already has the value, of the same type, is left as written."""
+    from backlogctl.model import get_path
+
+    changes = []
+    for dotted, value in assignments.items():
+        old = get_path(data, dotted)
+        if old == value and type(old) is type(value):
+            continue
+        text = store.set_value(text, dotted, value)
+        changes.append((dotted, old, value))
+    return text, changes
 
 
 def unset_fields(
@@ -196,27 +204,18 @@ def unset_fields(
     backlog, entry = load_entry(start, item_id)
 
     def edit(text: str, data: Any) -> tuple[str, list[tuple[str, Any, Any]]]:
-        from backlogctl.model import get_path
+        from backlogctl.model import get_path, has_path
 
         changes = []
         for dotted in fields:
             old = get_path(data, dotted)
-            if not _has(data, dotted):
+            if not has_path(data, dotted):
                 continue
             text = store.remove_value(text, dotted)
             changes.append((dotted, old, None))
         return text, changes
 
     return _apply(backlog, entry, edit, force=force, commit=commit, why=why, removed=fields)
-
-
-def _has(data: Any, dotted: str) -> bool:
-    *parents, leaf = dotted.split(".")
-    for part in parents:
-        if not isinstance(data, dict):
-            return False
-        data = data.get(part)
-    return isinstance(data, dict) and leaf in data
 
 
 Edit = Callable[[str, Any], tuple[str, list[tuple[str, Any, Any]]]]
@@ -241,7 +240,7 @@ def _apply(
     if not changes:
         return result
     after = store.parse(text, entry.path)
-    _reads_back(data, after, expected or {}, removed or [], entry.path)
+    check_reads_back(data, after, expected or {}, removed or [], entry.path)
     if not force:
         check_edit(backlog, entry, text)
 
@@ -269,19 +268,18 @@ def save_edit(
     )
 
 
-def _reads_back(before: Any, after: Any, assigned: dict[str, Any], removed: list[str], path: Path) -> None:
-    """The edited text must read back as the old data with only the asked fields changed."""
+def check_reads_back(
+    before: Any, after: Any, assigned: dict[str, Any], removed: list[str], path: Path
+) -> None:
+    """The edited text must read back as the old data with only the asked fields changed:
+    never write a surprise."""
     import copy
+
+    from backlogctl.model import set_path
 
     expected = copy.deepcopy(before)
     for dotted, value in assigned.items():
-        *parents, leaf = dotted.split(".")
-        node = expected
-        for name in parents:
-            if not isinstance(node.get(name), dict):
-                node[name] = {}
-            node = node[name]
-        node[leaf] = value
+        set_path(expected, dotted, value)
     for dotted in removed:
         *parents, leaf = dotted.split(".")
         node = expected

@@ -182,6 +182,25 @@ def get_path(data: Any, dotted: str) -> Any:
     return data
 
 
+def has_path(data: Any, dotted: str) -> bool:
+    """Whether a dotted field path is written in nested mappings (its value may be None)."""
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
+def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set a dotted field path in nested mappings, making a mapping of each parent that is not one."""
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        if not isinstance(data.get(part), dict):
+            data[part] = {}
+        data = data[part]
+    data[leaf] = value
+
+
 def known_fields() -> dict[str, tuple[str, ...]]:
     """Built-in field names per level; ``template.field_levels`` gives a lab's own."""
     return {

@@ -19,12 +19,13 @@ and reports everything as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from backlogctl.errors import BacklogError
 from backlogctl.history.git import Repo, locate
-from backlogctl.history.walk import LogStream
+from backlogctl.history.walk import PathWalk, date_order
 from backlogctl.ids import is_item_path
 from backlogctl.rootdir import CONFIG_NAME, DEFAULT_ITEMS_DIR, nearest
 
@@ -45,7 +46,7 @@ class StartedWalk:
     item_id: str
     paths: list[str]
     """Repository paths of the files named for the id at the tip (what git walks)."""
-    stream: LogStream
+    stream: PathWalk
 
     def fits(self, repo: Repo, tip: str, items_dir: str, item_id: str) -> bool:
         """Whether this is the walk `Trail.item_commits` starts for these (then its paths are too)."""
@@ -57,12 +58,46 @@ class StartedWalk:
         self.stream.close()
 
 
+_ahead: tuple[Path, str, StartedWalk | None] | None = None
+"""The walk `start_ahead` started, with the folder and id it was started for."""
+
+
+def start_ahead(start: Path, item_id: str) -> None:
+    """Start `start_item_walk` before the command line is read (`backlogctl.__main__`).
+
+    typer, click and the command's options take ~0.1 s to import and parse;
+    git walks meanwhile. `start_item_walk` hands the walk over when the
+    command asks for the same folder and id; `drop_ahead` stops it otherwise.
+    """
+    global _ahead
+    drop_ahead()
+    _ahead = (start, item_id, start_item_walk(start, item_id))
+
+
+def drop_ahead() -> None:
+    """Stop the walk `start_ahead` started if no command took it."""
+    global _ahead
+    if _ahead is not None:
+        _start, _item_id, started = _ahead
+        _ahead = None
+        if started is not None:
+            started.close()
+
+
 def start_item_walk(start: Path, item_id: str) -> StartedWalk | None:
     """Start the walk of ``item_id``'s files at HEAD from backlog.yaml's text; None when unsure.
 
     Nothing here is reported: a failure or a doubt gives None and the command
     then runs, and reports errors, exactly as it would without the early walk.
     """
+    global _ahead
+    if _ahead is not None:
+        ahead_start, ahead_id, started = _ahead
+        _ahead = None
+        if (ahead_start, ahead_id) == (start, item_id):
+            return started  # a walk started for these, or the same answer: none to start
+        if started is not None:
+            started.close()
     root = nearest(start)
     if root is None:
         return None
@@ -75,10 +110,16 @@ def start_item_walk(start: Path, item_id: str) -> StartedWalk | None:
         tip = repo.text("rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}")
         if _answered(repo, tip, items_dir, item_id):
             return None  # the cache has the answer: no walk
-        paths = named_files(repo, tip, items_dir, item_id)
+        order = date_order(repo, tip)  # git lists the commits while the files are looked up
+        try:
+            paths = named_files(repo, tip, items_dir, item_id)
+        except BaseException:
+            order.close()
+            raise
         if not paths:
+            order.close()
             return None
-        stream = LogStream(repo, tip, items_dir, paths=sorted(paths))
+        stream = PathWalk(repo, tip, items_dir, sorted(paths), order=order)
     except (OSError, BacklogError):
         return None
     return StartedWalk(repo, tip, items_dir, item_id, paths, stream)
@@ -117,9 +158,30 @@ def named_files(repo: Repo, tip: str, items_dir: str, item_id: str) -> list[str]
     folder = repo.path_in_repo(items_dir)
     listing = repo.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", tip, "--", folder)
     lead, cut = item_id.lower(), len(repo.prefix)
-    named = []
-    for name in listing.decode("utf-8", "replace").split("\0"):
-        base = name.rsplit("/", 1)[-1].lower()
-        if base.startswith((f"{lead}-", f"{lead}.")) and is_item_path(name[cut:], items_dir):
-            named.append(name)
-    return named
+    if lead.isascii():
+        # One scan of the whole listing for the names that start with the id
+        # (100,000 names: a few ms, against 60-80 ms name by name).
+        names: Iterable[str] = _named_in(listing, lead.encode())
+    else:
+        names = (
+            name
+            for name in listing.decode("utf-8", "replace").split("\0")
+            if name.rsplit("/", 1)[-1].lower().startswith((f"{lead}-", f"{lead}."))
+        )
+    return [name for name in names if is_item_path(name[cut:], items_dir)]
+
+
+def _named_in(listing: bytes, lead: bytes) -> Iterator[str]:
+    """The names in a NUL-separated listing whose last part starts with ``lead`` and ``-`` or ``.``.
+
+    Letters compare in any case (ids are ASCII: ``bytes.lower``).
+    """
+    low = listing.lower()
+    for found in re.finditer(re.escape(lead) + rb"[-.]", low):
+        at = found.start()
+        if at and low[at - 1] not in b"\0/":
+            continue  # the id is inside a longer name
+        end = low.find(b"\0", at)
+        end = len(low) if end < 0 else end
+        if b"/" not in low[at:end]:
+            yield listing[low.rfind(b"\0", 0, at) + 1 : end].decode("utf-8", "replace")

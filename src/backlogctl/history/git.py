@@ -220,6 +220,9 @@ class Output:
         if code != 0:
             raise _failure(self._command, b"".join(self._stderr), code)
 
+    def running(self) -> bool:
+        return self._popen.poll() is None
+
     def close(self) -> None:
         """Stop git if it still runs, reap it and close its pipes."""
         if self._popen.poll() is None:

@@ -16,7 +16,7 @@ from backlogctl.history.cache import HistoryCache
 from backlogctl.history.early import StartedWalk, named_files
 from backlogctl.history.git import BlobReader, Repo, require_history
 from backlogctl.history.snapshot import item_files, parse_blob, resolve_in
-from backlogctl.history.walk import CommitInfo, FileChange, LogStream, diff, log, raw_entries, same
+from backlogctl.history.walk import CommitInfo, FileChange, LogStream, PathWalk, diff, raw_entries, same
 from backlogctl.ids import file_id, id_in_text, is_item_path
 
 Parsed = tuple[dict[str, Any] | None, str | None]
@@ -55,7 +55,7 @@ class Trail:
         self._reader: BlobReader | None = None
         self._known_ids: dict[str, str | None] | None = None
         self.is_item = functools.cache(lambda path: is_item_path(path, self.items_dir))
-        self._walks: list[LogStream] = []
+        self._walks: list[LogStream | PathWalk] = []
         self._ready: dict[str, Parsed] = {}
         """Blobs parsed in this run (while git walked), by sha."""
         self._raw: dict[str, bytes | None] = {}
@@ -370,7 +370,7 @@ class Trail:
         paths = set(started.paths if started else self._named(tip, item_id))
         if not paths:
             return None
-        found = list(started.stream) if started else log(self.repo, tip, self.items_dir, paths=sorted(paths))
+        found = list(started.stream if started else PathWalk(self.repo, tip, self.items_dir, sorted(paths)))
         checked: set[str] = set()
         while True:
             move = self._newest_move(found, item_id, paths, checked)
@@ -380,12 +380,12 @@ class Trail:
             paths |= sources
             if any(c.is_merge for c in found[at + 1 :]):
                 # A branch may have changed the old path after the move: walk every path again.
-                found = log(self.repo, tip, self.items_dir, paths=sorted(paths))
+                found = list(PathWalk(self.repo, tip, self.items_dir, sorted(paths)))
                 continue
             # Usually the new paths have no older commits: walk only the sources
             # (each extra pathspec slows git down). Otherwise walk them all again.
             walked = sources if at == 0 else paths
-            below = log(self.repo, f"{moved.sha}^", self.items_dir, paths=sorted(walked))
+            below = list(PathWalk(self.repo, f"{moved.sha}^", self.items_dir, sorted(walked)))
             found = [*below, moved, *found[at + 1 :]]
 
     def _take_started(self, tip: str, item_id: str) -> StartedWalk | None:

@@ -136,7 +136,114 @@ class LogStream:
     def close(self) -> None:
         self._output.close()
 
+    def running(self) -> bool:
+        """Whether git still runs (walks, or waits to be read)."""
+        return self._output.running()
+
     def __enter__(self) -> LogStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+SPLIT_AT = 1_000
+"""Commits from which `PathWalk` runs git's walk as two processes, one per core."""
+SPLIT_POINT = 0.4
+"""Where M sits in the newest-first list: a backlog grows, so its newer commits cost git more to diff.
+
+On the bench's history (10,000 commits, the backlog growing to 10,000 items) the
+halves cost git 0.40 s and 0.57 s of CPU with M in the middle, 0.55 s and 0.47 s at 35 %.
+"""
+
+
+def date_order(repo: Repo, tip: str) -> Output:
+    """``git rev-list --date-order TIP`` started: the commits reachable from ``tip`` in `PathWalk`'s order."""
+    return Output(repo, "rev-list", "--date-order", tip)
+
+
+class PathWalk:
+    """`LogStream` limited to ``paths``, as two git processes when the history is long.
+
+    A walk limited to a few paths is git diffing each commit's tree against
+    its parents: one core's work for as long as the history is. With at least
+    ``split_at`` commits the commits are split in two disjoint halves, the
+    ancestors of a commit M in the middle (``git log M``) and the rest
+    (``git log TIP ^M``), and each half is walked by its own git at once.
+
+    Together the halves report exactly what one walk reports. With
+    ``--full-history`` git keeps every parent, so whether a commit shows
+    depends only on its own tree and its parents' trees, with one exception:
+    in the second half a parent that is an ancestor of M does not count when
+    git decides whether a *merge* changed the paths. A merge shows a file only
+    where it differs from every parent (the combined diff), and such a file
+    differs from the counted parents too, so the merges that show a file are
+    the same; a merge that shows none is dropped by `LogStream` either way.
+
+    The order is git's: ``--date-order`` sorts every commit reachable from the
+    tip (the paths only decide which of them are shown), so the commits of
+    both halves are put in the order of ``git rev-list --date-order TIP``,
+    oldest first as ``--reverse`` gives them. That list is also where M comes
+    from (`SPLIT_POINT`).
+    """
+
+    def __init__(
+        self,
+        repo: Repo,
+        tip: str,
+        items_dir: str,
+        paths: list[str],
+        split_at: int = SPLIT_AT,
+        order: Output | None = None,
+    ) -> None:
+        """``order``: `date_order` of ``tip`` if the caller started it already (it is used up here)."""
+        self._walks: list[LogStream] = []
+        self._order: bytes = b""
+        if split_at:
+            listing = order or date_order(repo, tip)
+            with listing:
+                found = b"".join(listing.chunks())
+                listing.finish()
+            if found.count(b"\n") >= split_at:
+                self._order = found
+        elif order is not None:
+            order.close()
+        if not self._order:
+            self._walks.append(LogStream(repo, tip, items_dir, paths=paths))
+            return
+        width = self._order.index(b"\n") + 1  # one object name and a newline a line
+        middle = int(len(self._order) // width * SPLIT_POINT) * width
+        split = self._order[middle : middle + width - 1].decode("ascii")
+        try:
+            self._walks.append(LogStream(repo, split, items_dir, paths=paths))
+            self._walks.append(LogStream(repo, tip, items_dir, exclude=split, paths=paths))
+        except BaseException:
+            self.close()
+            raise
+
+    def __iter__(self) -> Iterator[CommitInfo]:
+        if not self._order:
+            yield from self._walks[0]
+            return
+        try:
+            found = {commit.sha: commit for walk in self._walks for commit in walk}
+        finally:
+            self.close()
+        if len(found) < 2:
+            yield from found.values()
+            return
+        place = {sha: at for at, sha in enumerate(self._order.decode("ascii").split())}
+        yield from sorted(found.values(), key=lambda commit: -place[commit.sha])
+
+    def close(self) -> None:
+        for walk in self._walks:
+            walk.close()
+
+    def running(self) -> bool:
+        """Whether one of its gits still runs."""
+        return any(walk.running() for walk in self._walks)
+
+    def __enter__(self) -> PathWalk:
         return self
 
     def __exit__(self, *exc: object) -> None:

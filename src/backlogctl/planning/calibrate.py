@@ -18,7 +18,7 @@ from typing import Any
 from backlogctl.backlog import Backlog
 from backlogctl.errors import NotFoundError
 from backlogctl.ids import natural_key
-from backlogctl.model import get_path
+from backlogctl.model import get_path, set_path
 
 EFFORT = "resources.effort_weeks"
 FEW = 5  # a figure resting on fewer items than this says so
@@ -116,7 +116,7 @@ def delivery(changes: Sequence[Any], start: str, done: str) -> tuple[str, str, f
         if change.field is None:
             state = dict(change.new) if isinstance(change.new, dict) else {}
         else:
-            _set(state, change.field, change.new)
+            set_path(state, change.field, change.new)
         following = changes[index + 1] if index + 1 < len(changes) else None
         if following is not None and following.commit == change.commit:
             continue  # judge the item as the whole commit left it
@@ -146,17 +146,6 @@ def _reaches(changes: Sequence[Any], done: str) -> bool:
         or (c.field is None and isinstance(c.new, dict) and c.new.get("status") == done)
         for c in changes
     )
-
-
-def _set(state: dict[str, Any], dotted: str, value: Any) -> None:
-    parts = dotted.split(".")
-    for part in parts[:-1]:
-        inner = state.get(part)
-        if not isinstance(inner, dict):
-            inner = {}
-            state[part] = inner
-        state = inner
-    state[parts[-1]] = value
 
 
 def _when(date: str) -> dt.datetime:

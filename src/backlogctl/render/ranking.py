@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from backlogctl.render import jsonout
+from backlogctl.render.text import moved
 from backlogctl.scoring import Ranked, Ranking
 from backlogctl.scoring.explain import lines, term_data
 from backlogctl.usecases.ranking import RankingView as RankView
@@ -88,12 +89,7 @@ def effective_text(entry: Ranked) -> str:
 def movement_text(view: RankView, entry: Ranked) -> str:
     if view.movement is None:
         return ""
-    moved = view.movement.get(entry.item.id)
-    if moved is None:
-        return "new"
-    if moved == 0:
-        return "="
-    return f"▲{moved}" if moved > 0 else f"▼{-moved}"
+    return moved(view.movement.get(entry.item.id))
 
 
 def _columns(view: RankView) -> list[str]:

@@ -99,6 +99,14 @@ def compose(text: str) -> Node | None:
         raise InputError(f"invalid YAML: {exc}") from None
 
 
+def _mapping_root(text: str) -> Node:
+    """The node tree of an item or configuration file, which must be a mapping of field: value."""
+    root = compose(text)
+    if root is None or type(root).__name__ != "MappingNode":
+        raise InputError("the file is not a mapping of field: value")
+    return root
+
+
 def _build(events: Any) -> Node | None:
     """Nodes from parser events: iterative, one step per event (no recursion, however deep)."""
     from ruamel.yaml import events as ev
@@ -400,9 +408,7 @@ def _is_null(node: Any) -> bool:
 def set_value(text: str, dotted: str, value: Any) -> str:
     """Return ``text`` with the field at ``dotted`` set to ``value``."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    root = compose(text)
-    if root is None or type(root).__name__ != "MappingNode":
-        raise InputError("the file is not a mapping of field: value")
+    root = _mapping_root(text)
     parts = dotted.split(".")
     node = root
     for depth, part in enumerate(parts):
@@ -441,9 +447,7 @@ def set_values(text: str, values: dict[str, Any]) -> str:
             text = set_value(text, dotted, values[dotted])
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
-    root = compose(text)
-    if root is None or type(root).__name__ != "MappingNode":
-        raise InputError("the file is not a mapping of field: value")
+    root = _mapping_root(text)
     spans: list[tuple[int, int, str]] = []
     added: dict[str, Any] = {}
     for dotted, value in values.items():
@@ -554,9 +558,7 @@ def remove_value(text: str, dotted: str) -> str:
     nested mapping leaves the mapping empty (``{}``), not null. A missing
     field leaves the text as it is.
     """
-    root = compose(text)
-    if root is None or type(root).__name__ != "MappingNode":
-        raise InputError("the file is not a mapping of field: value")
+    root = _mapping_root(text)
     parts = dotted.split(".")
     node = root
     for depth, part in enumerate(parts[:-1]):

@@ -249,12 +249,7 @@ def _explain(exc: Any, text: str, line: int | None) -> str:
 def _bad_value(exc: Exception, text: str, path: Path) -> InputError:
     """A value the loader could not build: name the impossible date if there is one."""
     if "digits" in str(exc):  # Python's limit on converting long integers
-        return InputError(
-            TOO_MANY_DIGITS,
-            path=path,
-            line=_line_matching(text, r"[0-9]{19}"),
-            kind="bad-value",
-        )
+        return _too_many_digits(text, path)
     for match in _DATE_VALUE.finditer(text):
         year, month, day = (int(part) for part in match.groups()[2:])
         try:
@@ -387,12 +382,7 @@ def _check_scalar(value: Any, path: Path, text: str) -> None:
     if isinstance(value, int):
         if -fast.MAX_NUMBER <= value <= fast.MAX_NUMBER:
             return
-        raise InputError(
-            TOO_MANY_DIGITS,
-            path=path,
-            line=_line_matching(text, r"[0-9]{19}"),
-            kind="bad-value",
-        )
+        raise _too_many_digits(text, path)
     if isinstance(value, float):
         if math.isfinite(value):
             return
@@ -410,6 +400,11 @@ def _check_scalar(value: Any, path: Path, text: str) -> None:
         line=_line_matching(text, r"!!"),
         kind="bad-value",
     )
+
+
+def _too_many_digits(text: str, path: Path) -> InputError:
+    """A number past 18 digits, on the line of the first one in ``text``."""
+    return InputError(TOO_MANY_DIGITS, path=path, line=_line_matching(text, r"[0-9]{19}"), kind="bad-value")
 
 
 def _line_matching(text: str, pattern: str) -> int | None:
