@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backlogctl.errors import GitError
+from backlogctl.history import walk
 from backlogctl.history.git import locate
 from backlogctl.history.walk import LogStream, PathWalk, log
 from tests.helpers import git
@@ -220,3 +221,23 @@ def test_commits_older_than_the_middle_are_put_where_git_puts_them(tmp_path: Pat
         assert [c.sha for half in halves for c in half] != [c.sha for c in one]
         # ... and the split walk's order is.
         assert list(PathWalk(repo, "HEAD", ".", paths, split_at=1)) == one
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "halves"),
+    [({0, 1}, 0.2, 2), ({0, 1}, 1.4, 2), ({0, 1}, 1.6, 1), ({0}, 0.0, 1), ({0, 1, 2, 3}, 3.0, 2)],
+)
+def test_a_long_history_is_split_only_with_a_core_to_spare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: set[int], load: float, halves: int
+) -> None:
+    """From `SPLIT_AT` commits the walk is split when the load average leaves a core idle (as ``make -l``)."""
+    _repo([(0, 0, 0, k % 3, 1) for k in range(walk.SPLIT_AT + 10)], tmp_path, graph=False)
+    monkeypatch.setattr(walk.os, "sched_getaffinity", lambda _pid: cores)
+    monkeypatch.setattr(walk.os, "getloadavg", lambda: (load, load, load))
+    repo = locate(tmp_path)
+    found = PathWalk(repo, "HEAD", ".", [FILES[1]])
+    try:
+        assert len(found._walks) == halves
+        assert list(found) == log(repo, "HEAD", ".", paths=[FILES[1]])
+    finally:
+        found.close()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from backlogctl.errors import BacklogError
 from backlogctl.history.git import Repo, locate
-from backlogctl.history.walk import PathWalk, date_order
+from backlogctl.history.walk import PathWalk, core_to_spare, date_order
 from backlogctl.ids import is_item_path
 from backlogctl.rootdir import CONFIG_NAME, DEFAULT_ITEMS_DIR, nearest
 
@@ -110,14 +110,17 @@ def start_item_walk(start: Path, item_id: str) -> StartedWalk | None:
         tip = repo.text("rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}")
         if _answered(repo, tip, items_dir, item_id):
             return None  # the cache has the answer: no walk
-        order = date_order(repo, tip)  # git lists the commits while the files are looked up
+        # git lists the commits (for a split walk) while the files are looked up.
+        order = date_order(repo, tip) if core_to_spare() else None
         try:
             paths = named_files(repo, tip, items_dir, item_id)
         except BaseException:
-            order.close()
+            if order is not None:
+                order.close()
             raise
         if not paths:
-            order.close()
+            if order is not None:
+                order.close()
             return None
         stream = PathWalk(repo, tip, items_dir, sorted(paths), order=order)
     except (OSError, BacklogError):
