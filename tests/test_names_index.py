@@ -225,8 +225,15 @@ def set_effort(root: Path, item_id: str, value: int) -> None:
     editing.set_fields(root, item_id, [f"scores.effort={value}"])
 
 
+@pytest.fixture(params=["the kernel's clocks", "no multigrain stamps"])
+def clocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the kernel is, or as if its stamps were never ahead of the clock (the writer then waits)."""
+    if request.param == "no multigrain stamps":
+        monkeypatch.setattr(names, "CLOCK_REALTIME_COARSE", time.CLOCK_REALTIME)
+
+
 def test_a_set_keeps_the_index_fresh_across_its_own_rename(
-    example: Path, trusted: None, monkeypatch: pytest.MonkeyPatch
+    example: Path, trusted: None, clocks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = example / "items"
     if not witnessed(folder):
@@ -267,7 +274,7 @@ def foreign_change(folder: Path, change: str) -> None:
 @pytest.mark.parametrize("when", ["before our rename", "after our rename, same tick"])
 @pytest.mark.parametrize("change", FOREIGN)
 def test_a_foreign_change_during_a_set_is_seen_by_the_next_command(
-    example: Path, trusted: None, monkeypatch: pytest.MonkeyPatch, change: str, when: str
+    example: Path, trusted: None, clocks: None, monkeypatch: pytest.MonkeyPatch, change: str, when: str
 ) -> None:
     """Another process changes the folder while `set` writes: its own rename must not hide that."""
     from backlogctl.store import write

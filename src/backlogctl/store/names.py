@@ -421,11 +421,16 @@ class Witness:
     2. The write: `write_atomic` creates a temporary file beside the target
        (a create event, under its own unique name) and renames it over the
        target (moved_from, moved_to).
-    3. ``finish``: the folder is stat'ed (its new identity), and we wait until
-       the kernel's clock is past both new timestamps by more than their
-       granularity: from then on any change gives the folder later timestamps,
-       which the next command's ``stat`` sees. A change before that instant was
-       queued as an event: the kernel stamps the folder and queues the event
+    3. ``finish``: the folder is stat'ed (its new identity), and from some
+       instant on any change must give the folder other timestamps, which the
+       next command's ``stat`` sees. A ctime ahead of the kernel's coarse clock
+       (the clock every change is stamped with) can only be a multigrain
+       timestamp (Linux 6.13 and later on these file systems): the kernel then
+       gives the first change after a ``stat`` that saw the ctime a strictly
+       later one, so that instant is our ``stat``. Otherwise we wait until the
+       coarse clock is past both new timestamps by more than their granularity
+       (up to a tick, 4-8 ms here). A change before that instant was queued as
+       an event: the kernel stamps the folder and queues the event
        under the folder's lock, and a failed ``link`` of the target onto itself
        takes that lock, so when it returns every such change has queued its
        event. The events are then read: only if they are exactly ours, and the
@@ -489,9 +494,10 @@ class Witness:
             stamps = after[1:3]
             if after[3:] != identity(self.before)[3:] or any(s % GRANULARITY_NS == 0 for s in stamps):
                 return
-            later = max(stamps) + GRANULARITY_NS
-            while (now := time.clock_gettime_ns(CLOCK_REALTIME_COARSE)) <= later:
-                time.sleep((later - now) / 1e9 + 0.0002)
+            if after[2] <= time.clock_gettime_ns(CLOCK_REALTIME_COARSE):  # else: multigrain stamps
+                later = max(stamps) + GRANULARITY_NS
+                while (now := time.clock_gettime_ns(CLOCK_REALTIME_COARSE)) <= later:
+                    time.sleep((later - now) / 1e9 + 0.0002)
             target = os.path.join(self.folder, name)
             try:
                 os.link(target, target)  # never made (it exists): takes the folder's lock
