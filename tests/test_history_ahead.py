@@ -233,3 +233,29 @@ def test_the_files_named_for_an_id_are_found_in_one_scan(parts: list[list[Part]]
     starts = (f"{lead}-", f"{lead}.")
     expected = [name for name in names if name.rsplit("/", 1)[-1].lower().startswith(starts)]
     assert list(early._named_in(listing, lead.encode())) == expected
+
+
+def test_an_interrupt_leaves_no_git_reading(history_backlog: Path, slow_git: dict[str, str]) -> None:
+    """An interrupt between starting git and closing it (a SIGINT to backlogctl alone) stops that git too."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import backlogctl.cli\n"
+        "def run():\n"
+        "    from backlogctl.history.git import Output, locate\n"
+        "    Output(locate(Path('.')), 'log')  # started, never closed: the interrupt comes first\n"
+        "    raise KeyboardInterrupt\n"
+        "backlogctl.cli.main = run\n"
+        "from backlogctl.__main__ import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=history_backlog,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **slow_git},
+    )
+    assert (done.returncode, done.stderr) == (130, "error: interrupted\n")
+    assert _processes_in(history_backlog) == []

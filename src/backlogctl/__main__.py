@@ -32,10 +32,27 @@ def main() -> None:
         sys.stderr.write("error: interrupted\n")
         raise SystemExit(130) from None
     finally:
-        early = sys.modules.get("backlogctl.history.early")
-        if early is not None:
-            early.drop_ahead()  # a walk started for a command that did not run
+        _stop_git()
         gc.freeze()  # the process ends: no last collection at shutdown
+
+
+def _stop_git() -> None:
+    """Stop a walk started for a command that did not run, and any git an interrupt left reading."""
+    early = sys.modules.get("backlogctl.history.early")
+    git = sys.modules.get("backlogctl.history.git")
+    if early is None and git is None:
+        return
+    import signal
+
+    # A second Ctrl-C must not cut this short and leave git walking.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        if early is not None:
+            early.drop_ahead()
+        if git is not None:
+            git.Output.close_all()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # ``history``'s options that take a value (``-C DIR`` is the app's own).

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from backlogctl.errors import GitError
 
@@ -178,14 +178,30 @@ class Output:
     caller does.
     """
 
+    _open: ClassVar[set[Output]] = set()
+    """Every Output not yet closed (`close_all`)."""
+
     def __init__(self, repo: Repo, *args: str) -> None:
         self._command = args[0]
         self._process = repo.start(*args)  # GitPython's AutoInterrupt: killed if it is dropped
         self._popen: subprocess.Popen[bytes] = self._process.proc
+        Output._open.add(self)
+        self._thread: threading.Thread | None = None
         self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._stderr: list[bytes] = []
         self._thread = threading.Thread(target=self._drain, daemon=True)
         self._thread.start()
+
+    @classmethod
+    def close_all(cls) -> None:
+        """Close every Output still open: at exit, when an interrupt cut a command short.
+
+        Ctrl-C in a terminal stops git too (same process group), but an
+        interrupt sent to backlogctl alone can land between starting git and
+        the code that would close it; nothing is left walking then either.
+        """
+        for output in list(cls._open):
+            output.close()
 
     def _drain(self) -> None:
         """Read stdout and stderr until git closes both (both at once: either pipe can fill)."""
@@ -215,7 +231,8 @@ class Output:
 
     def finish(self) -> None:
         """Wait for git to end; a GitError with its message if it failed."""
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         code = self._popen.wait()
         if code != 0:
             raise _failure(self._command, b"".join(self._stderr), code)
@@ -227,14 +244,17 @@ class Output:
         """Stop git if it still runs, reap it and close its pipes."""
         if self._popen.poll() is None:
             self._popen.terminate()
-        self._thread.join(timeout=10)
-        if self._thread.is_alive():  # something else holds the pipes open: git is gone all the same
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
+        if thread is not None and thread.is_alive():  # something else holds the pipes open
             self._popen.kill()
         self._popen.wait()
-        if not self._thread.is_alive():
+        if thread is None or not thread.is_alive():
             for pipe in (self._popen.stdout, self._popen.stderr):
                 if pipe is not None:
                     pipe.close()
+        Output._open.discard(self)
 
     def __enter__(self) -> Output:
         return self
