@@ -235,7 +235,12 @@ def _apply(
     label = entry.id or entry.path.stem
     document = store.read_document(entry.path)
     data = document.data()
-    text, changes = edit(document.text, data)
+    try:
+        text, changes = edit(document.text, data)
+    except InputError as exc:
+        if exc.path is not None:
+            raise
+        raise InputError(exc.message, path=entry.path, kind=exc.kind) from None  # the editor knows no file
     result = Edited(label, entry.path, changes, removed=list(removed or []))
     if not changes:
         return result

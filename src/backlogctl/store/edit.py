@@ -97,6 +97,13 @@ def compose(text: str) -> Node | None:
         return _build(_yaml().parse(text))
     except YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}") from None
+    except NotImplementedError:
+        # ruamel's scanner gives up on some comments ("overlap in comment"): a NEL
+        # (U+0085, a YAML line break) inside one, for instance.
+        raise InputError(
+            "the YAML editor cannot keep a comment in this file (a NEL character, U+0085, "
+            "in a comment does this); remove that character or the comment"
+        ) from None
 
 
 def _mapping_root(text: str) -> Node:
