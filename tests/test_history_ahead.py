@@ -98,15 +98,20 @@ def _processes_in(folder: Path) -> list[int]:
     return found
 
 
-def _console(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _python(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in ``folder``, with ``env`` over this environment."""
     return subprocess.run(
-        [sys.executable, "-m", "backlogctl", *args],
+        [sys.executable, *args],
         cwd=folder,
         capture_output=True,
         text=True,
         check=False,
         env={**os.environ, **(env or {})},
     )
+
+
+def _console(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return _python(folder, "-m", "backlogctl", *args, env=env)
 
 
 @pytest.fixture
@@ -161,14 +166,7 @@ def test_the_walk_starts_before_the_command_line_is_parsed(history_backlog: Path
         "finally:\n"
         "    sys.stderr.write(repr(seen))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=history_backlog,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "BACKLOGCTL_NO_CACHE": "1"},
-    )
+    done = _python(history_backlog, "-c", code, env={"BACKLOGCTL_NO_CACHE": "1"})
     assert done.returncode == 0, done.stderr
     seen = eval(done.stderr.splitlines()[-1])  # our own repr of (str, bool) pairs
     logs = [typer_loaded for command, typer_loaded in seen if command == "log"]
@@ -249,13 +247,6 @@ def test_an_interrupt_leaves_no_git_reading(history_backlog: Path, slow_git: dic
         "from backlogctl.__main__ import main\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=history_backlog,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **slow_git},
-    )
+    done = _python(history_backlog, "-c", code, env=slow_git)
     assert (done.returncode, done.stderr) == (130, "error: interrupted\n")
     assert _processes_in(history_backlog) == []

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import gc
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # not typing's: importing typing here would come before the Ctrl-C handler
 if TYPE_CHECKING:
     from pathlib import Path
 
